@@ -1,0 +1,6 @@
+//! `adjust-stock`: see `shared::api::Endpoint::AdjustStock`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::run(shared::api::Endpoint::AdjustStock).await
+}

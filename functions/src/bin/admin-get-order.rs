@@ -1,0 +1,6 @@
+//! `admin-get-order`: see `shared::api::Endpoint::AdminGetOrder`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::run(shared::api::Endpoint::AdminGetOrder).await
+}

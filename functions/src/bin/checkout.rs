@@ -1,0 +1,6 @@
+//! `checkout`: see `shared::api::Endpoint::Checkout`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::run(shared::api::Endpoint::Checkout).await
+}

@@ -1,0 +1,6 @@
+//! `create-product`: see `shared::api::Endpoint::CreateProduct`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::run(shared::api::Endpoint::CreateProduct).await
+}

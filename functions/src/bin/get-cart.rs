@@ -1,0 +1,6 @@
+//! `get-cart`: see `shared::api::Endpoint::GetCart`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::run(shared::api::Endpoint::GetCart).await
+}

@@ -1,0 +1,6 @@
+//! `list-inventory`: see `shared::api::Endpoint::ListInventory`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::run(shared::api::Endpoint::ListInventory).await
+}

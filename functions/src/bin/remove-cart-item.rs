@@ -1,0 +1,6 @@
+//! `remove-cart-item`: see `shared::api::Endpoint::RemoveCartItem`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::run(shared::api::Endpoint::RemoveCartItem).await
+}

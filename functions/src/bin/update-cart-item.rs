@@ -1,0 +1,6 @@
+//! `update-cart-item`: see `shared::api::Endpoint::UpdateCartItem`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::run(shared::api::Endpoint::UpdateCartItem).await
+}

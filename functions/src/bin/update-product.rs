@@ -1,0 +1,6 @@
+//! `update-product`: see `shared::api::Endpoint::UpdateProduct`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::run(shared::api::Endpoint::UpdateProduct).await
+}

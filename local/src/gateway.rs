@@ -1,0 +1,311 @@
+//! A local stand-in for API Gateway's HTTP API: matches the routes of
+//! `template.yaml`, verifies JWTs as its JWT authorizer does (401 with
+//! `{"message":"Unauthorized"}`, as API Gateway answers), builds the same
+//! payload-format-2.0 event Lambda receives, and calls the endpoint's
+//! handler through `lambda_http`'s own event conversion.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use base64::{engine::general_purpose::STANDARD, Engine};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use shared::api::Endpoint;
+use shared::auth::{flatten_claims, JwtVerifier};
+use shared::App;
+use tokio::net::TcpListener;
+
+/// API Gateway's payload limit.
+const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
+
+/// One route bound to its handler.
+pub struct Route {
+    pub method: String,
+    pub path: String,
+    segments: Vec<String>,
+    pub public: bool,
+    pub endpoint: Endpoint,
+    pub app: App,
+}
+
+impl Route {
+    pub fn new(method: &str, path: &str, public: bool, endpoint: Endpoint, app: App) -> Self {
+        Self {
+            method: method.to_string(),
+            path: path.to_string(),
+            segments: path
+                .trim_matches('/')
+                .split('/')
+                .map(str::to_string)
+                .collect(),
+            public,
+            endpoint,
+            app,
+        }
+    }
+
+    /// Path parameters when `path` matches this route's template.
+    fn matches(&self, path: &str) -> Option<HashMap<String, String>> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        if parts.len() != self.segments.len() {
+            return None;
+        }
+        let mut params = HashMap::new();
+        for (template, actual) in self.segments.iter().zip(parts) {
+            if let Some(name) = template.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                if actual.is_empty() {
+                    return None;
+                }
+                params.insert(name.to_string(), percent_decode(actual));
+            } else if template != actual {
+                return None;
+            }
+        }
+        Some(params)
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The routes, the token verifier and the local JWKS.
+pub struct Gateway {
+    pub routes: Vec<Route>,
+    pub verifier: JwtVerifier,
+    pub jwks: serde_json::Value,
+}
+
+type GatewayResponse = Response<Full<Bytes>>;
+
+fn plain(status: StatusCode, body: serde_json::Value) -> GatewayResponse {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+}
+
+impl Gateway {
+    /// Serves on `addr` until the task is dropped; returns the bound address.
+    pub async fn serve(
+        self,
+        addr: SocketAddr,
+    ) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+        let listener = TcpListener::bind(addr).await?;
+        let bound = listener.local_addr()?;
+        let gateway = Arc::new(self);
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, peer)) = listener.accept().await else {
+                    continue;
+                };
+                let gateway = gateway.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| {
+                        let gateway = gateway.clone();
+                        async move { Ok::<_, Infallible>(gateway.handle(req, peer).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Ok((bound, task))
+    }
+
+    async fn handle(&self, request: Request<Incoming>, peer: SocketAddr) -> GatewayResponse {
+        let started = std::time::Instant::now();
+        let method = request.method().to_string();
+        let path = request.uri().path().to_string();
+        let response = self.route(request, peer).await;
+        tracing::info!(
+            target: "gateway",
+            "{method} {path} -> {} ({} ms)",
+            response.status().as_u16(),
+            started.elapsed().as_millis()
+        );
+        response
+    }
+
+    async fn route(&self, request: Request<Incoming>, peer: SocketAddr) -> GatewayResponse {
+        let path = request.uri().path().to_string();
+        if request.method() == hyper::Method::GET && path == "/local-idp/jwks.json" {
+            return plain(StatusCode::OK, self.jwks.clone());
+        }
+        let method = request.method().as_str().to_string();
+        let candidates: Vec<(&Route, HashMap<String, String>)> = self
+            .routes
+            .iter()
+            .filter(|r| r.method == method || r.method == "ANY")
+            .filter_map(|r| r.matches(&path).map(|p| (r, p)))
+            .collect();
+        // The most specific route wins, as in API Gateway.
+        let Some((route, params)) = candidates.into_iter().min_by_key(|(_, p)| p.len()) else {
+            return plain(
+                StatusCode::NOT_FOUND,
+                serde_json::json!({ "message": "Not Found" }),
+            );
+        };
+
+        let mut claims = None;
+        if !route.public {
+            let token = request
+                .headers()
+                .get("authorization")
+                .and_then(|h| h.to_str().ok())
+                .map(|h| h.strip_prefix("Bearer ").unwrap_or(h).trim().to_string());
+            let verified = match token {
+                Some(t) if !t.is_empty() => self.verifier.verify(&t).await.ok(),
+                _ => None,
+            };
+            match verified {
+                Some(c) => claims = Some(flatten_claims(&c)),
+                None => {
+                    return plain(
+                        StatusCode::UNAUTHORIZED,
+                        serde_json::json!({ "message": "Unauthorized" }),
+                    );
+                }
+            }
+        }
+
+        let (parts, body) = request.into_parts();
+        let body = match Limited::new(body, MAX_PAYLOAD).collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(_) => {
+                return plain(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    serde_json::json!({ "message": "Request Entity Too Large" }),
+                )
+            }
+        };
+        let event = api_gateway_event(&parts, &body, route, &params, claims, peer);
+        let lambda_request: lambda_http::request::LambdaRequest =
+            match serde_json::from_value(event) {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!(error = %e, "could not build the Lambda event");
+                    return plain(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        serde_json::json!({ "message": "Internal Server Error" }),
+                    );
+                }
+            };
+        let request: lambda_http::Request = lambda_request.into();
+        let response = route.endpoint.call(&route.app, request).await;
+        let (parts, body) = response.into_parts();
+        let bytes = match body {
+            lambda_http::Body::Empty => Bytes::new(),
+            lambda_http::Body::Text(t) => Bytes::from(t),
+            lambda_http::Body::Binary(b) => Bytes::from(b),
+            _ => Bytes::new(),
+        };
+        let mut out = Response::builder().status(parts.status);
+        for (name, value) in &parts.headers {
+            out = out.header(name, value);
+        }
+        out.body(Full::new(bytes))
+            .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+    }
+}
+
+/// The API Gateway HTTP API (payload format 2.0) event for a request.
+fn api_gateway_event(
+    parts: &hyper::http::request::Parts,
+    body: &Bytes,
+    route: &Route,
+    params: &HashMap<String, String>,
+    claims: Option<HashMap<String, String>>,
+    peer: SocketAddr,
+) -> serde_json::Value {
+    let mut headers = serde_json::Map::new();
+    for (name, value) in &parts.headers {
+        let v = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        let key = name.as_str().to_lowercase();
+        let joined = match headers.get(&key).and_then(|e| e.as_str()) {
+            Some(existing) => format!("{existing},{v}"),
+            None => v,
+        };
+        headers.insert(key, serde_json::Value::String(joined));
+    }
+    let raw_query = parts.uri.query().unwrap_or_default().to_string();
+    let mut query = serde_json::Map::new();
+    for pair in raw_query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let (k, v) = (
+            percent_decode(&k.replace('+', " ")),
+            percent_decode(&v.replace('+', " ")),
+        );
+        let joined = match query.get(&k).and_then(|e| e.as_str()) {
+            Some(existing) => format!("{existing},{v}"),
+            None => v,
+        };
+        query.insert(k, serde_json::Value::String(joined));
+    }
+    let (body_text, encoded) = match std::str::from_utf8(body) {
+        Ok(t) => (t.to_string(), false),
+        Err(_) => (STANDARD.encode(body), true),
+    };
+    let now = chrono::Utc::now();
+    let route_key = format!("{} {}", route.method, route.path);
+    let mut context = serde_json::json!({
+        "accountId": "123456789012",
+        "apiId": "local",
+        "domainName": "127.0.0.1",
+        "domainPrefix": "local",
+        "http": {
+            "method": parts.method.as_str(),
+            "path": parts.uri.path(),
+            "protocol": "HTTP/1.1",
+            "sourceIp": peer.ip().to_string(),
+            "userAgent": headers.get("user-agent").cloned().unwrap_or_default(),
+        },
+        "requestId": uuid::Uuid::new_v4().to_string(),
+        "routeKey": route_key,
+        "stage": "$default",
+        "time": now.format("%d/%b/%Y:%H:%M:%S %z").to_string(),
+        "timeEpoch": now.timestamp_millis(),
+    });
+    if let Some(claims) = claims {
+        context["authorizer"] = serde_json::json!({ "jwt": { "claims": claims, "scopes": null } });
+    }
+    let mut event = serde_json::json!({
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": parts.uri.path(),
+        "rawQueryString": raw_query,
+        "headers": headers,
+        "requestContext": context,
+        "isBase64Encoded": encoded,
+    });
+    if !query.is_empty() {
+        event["queryStringParameters"] = serde_json::Value::Object(query);
+    }
+    if !params.is_empty() {
+        event["pathParameters"] = serde_json::json!(params);
+    }
+    if !body.is_empty() {
+        event["body"] = serde_json::Value::String(body_text);
+    }
+    event
+}

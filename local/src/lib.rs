@@ -1,0 +1,220 @@
+//! The local stack behind `make dev` and the tests: the moto emulator with
+//! DynamoDB serialised, everything `template.yaml` declares provisioned in
+//! it, the HTTP API served on loopback through the real handlers, and the
+//! SQS workers polled the way Lambda's event source does.
+
+pub mod gateway;
+pub mod identity;
+pub mod pollers;
+pub mod provision;
+pub mod seed;
+pub mod template;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context};
+use aws_config::{Region, SdkConfig};
+use aws_sdk_dynamodb::config::Credentials;
+use shared::api::Endpoint;
+use shared::workers::Worker;
+use shared::{App, Config};
+
+use crate::gateway::{Gateway, Route};
+use crate::identity::LocalIdentityProvider;
+use crate::provision::Stack;
+
+/// The project's root: where `template.yaml` is.
+pub fn project_root() -> anyhow::Result<PathBuf> {
+    let mut dir = std::env::current_dir()?;
+    loop {
+        if dir.join("template.yaml").exists() && dir.join("local").is_dir() {
+            return Ok(dir);
+        }
+        if !dir.pop() {
+            break;
+        }
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| anyhow!("cannot find the project root"))
+}
+
+/// A running moto server, stopped when dropped.
+pub struct Emulator {
+    pub endpoint: String,
+    child: tokio::process::Child,
+}
+
+impl Emulator {
+    /// Starts `local/emulator.py` with the project's `.venv` on `port`
+    /// (0 picks a free one) and turns Step Functions execution on.
+    pub async fn start(root: &Path, port: u16) -> anyhow::Result<Self> {
+        let python = root.join(".venv/bin/python");
+        if !python.exists() {
+            bail!("{} is missing: run `make setup` first", python.display());
+        }
+        let port = if port == 0 { free_port()? } else { port };
+        let child = tokio::process::Command::new(python)
+            .arg(root.join("local/emulator.py"))
+            .arg("--port")
+            .arg(port.to_string())
+            .arg("--parent-pid")
+            .arg(std::process::id().to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting the emulator")?;
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let emulator = Self { endpoint, child };
+        emulator.wait_ready().await?;
+        Ok(emulator)
+    }
+
+    async fn wait_ready(&self) -> anyhow::Result<()> {
+        let addr: SocketAddr = self.endpoint.trim_start_matches("http://").parse()?;
+        for _ in 0..300 {
+            if tokio::net::TcpStream::connect(addr).await.is_ok() {
+                return configure(addr).await;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("the emulator did not start on {addr}")
+    }
+
+    pub async fn sdk_config(&self) -> SdkConfig {
+        sdk_config(&self.endpoint).await
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+}
+
+/// Turns on moto's Step Functions execution engine (`POST /moto-api/config`).
+async fn configure(addr: SocketAddr) -> anyhow::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = r#"{"stepfunctions": {"execute_state_machine": true}}"#;
+    let request = format!(
+        "POST /moto-api/config HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await?;
+    if !response.starts_with("HTTP/1.1 20") && !response.starts_with("HTTP/1.0 20") {
+        bail!(
+            "configuring the emulator failed: {}",
+            response.lines().next().unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+pub fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+/// SDK configuration that talks to the emulator with dummy credentials.
+pub async fn sdk_config(endpoint: &str) -> SdkConfig {
+    shared::app::sdk_loader()
+        .endpoint_url(endpoint)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "local"))
+        .load()
+        .await
+}
+
+/// The running service: gateway, pollers and the provisioned stack.
+pub struct LocalStack {
+    pub base_url: String,
+    pub addr: SocketAddr,
+    pub stack: Stack,
+    /// An `App` with the stack's configuration, for seeding and inspection.
+    pub app: App,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for LocalStack {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+impl LocalStack {
+    /// Provisions `stack_name` from `template.yaml` and serves it on `listen`.
+    pub async fn start(
+        root: &Path,
+        sdk: &SdkConfig,
+        stack_name: &str,
+        listen: SocketAddr,
+        idp: &LocalIdentityProvider,
+    ) -> anyhow::Result<Self> {
+        let stack = provision::provision(root, sdk, stack_name).await?;
+        let verifier = idp.verifier();
+        let app_for = |binary: &str| -> App {
+            let env = stack.environments.get(binary).cloned().unwrap_or_default();
+            App::new(Config::from_lookup(|k| env.get(k).cloned()), sdk).with_jwt(verifier.clone())
+        };
+        let mut routes = Vec::new();
+        let mut tasks = Vec::new();
+        for function in &stack.functions {
+            if let Some(endpoint) = Endpoint::from_name(&function.binary) {
+                for r in &function.routes {
+                    routes.push(Route::new(
+                        &r.method,
+                        &r.path,
+                        r.public,
+                        endpoint,
+                        app_for(&function.binary),
+                    ));
+                }
+            } else if let Some(worker) = Worker::from_name(&function.binary) {
+                for queue in &function.queues {
+                    let (url, arn) = stack.queues.get(queue).cloned().ok_or_else(|| {
+                        anyhow!("{} reads unknown queue {queue}", function.logical_id)
+                    })?;
+                    tasks.push(pollers::spawn(worker, app_for(&function.binary), url, arn));
+                }
+            } else {
+                bail!(
+                    "template.yaml declares {} but no handler is named so",
+                    function.binary
+                );
+            }
+        }
+        for endpoint in Endpoint::ALL {
+            if !stack.functions.iter().any(|f| f.binary == endpoint.name()) {
+                bail!(
+                    "endpoint {} has no function in template.yaml",
+                    endpoint.name()
+                );
+            }
+        }
+        let app = app_for("checkout");
+        let gateway = Gateway {
+            routes,
+            verifier,
+            jwks: serde_json::to_value(idp.jwks())?,
+        };
+        let (addr, task) = gateway.serve(listen).await?;
+        tasks.push(task);
+        Ok(Self {
+            base_url: format!("http://{addr}"),
+            addr,
+            stack,
+            app,
+            tasks,
+        })
+    }
+}

@@ -1,0 +1,99 @@
+//! Lambda's SQS event source, locally: long-polls each worker's queue,
+//! hands batches to the worker as real `SqsEvent`s, deletes what succeeded
+//! and leaves the reported failures to reappear after the visibility
+//! timeout, so the queue's redrive policy moves them to the DLQ in the end.
+
+use std::collections::HashMap;
+
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
+use shared::workers::Worker;
+use shared::App;
+
+/// Polls `queue_url` for `worker` until the task is dropped.
+pub fn spawn(
+    worker: Worker,
+    app: App,
+    queue_url: String,
+    queue_arn: String,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = poll_once(worker, &app, &queue_url, &queue_arn).await {
+                tracing::warn!(worker = worker.name(), error = %e, "polling failed; retrying");
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+        }
+    })
+}
+
+async fn poll_once(
+    worker: Worker,
+    app: &App,
+    queue_url: &str,
+    queue_arn: &str,
+) -> anyhow::Result<()> {
+    let out = app
+        .sqs
+        .receive_message()
+        .queue_url(queue_url)
+        .max_number_of_messages(10)
+        .wait_time_seconds(1)
+        .message_system_attribute_names(MessageSystemAttributeName::All)
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", aws_sdk_sqs::error::DisplayErrorContext(&e)))?;
+    let messages = out.messages.unwrap_or_default();
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let mut receipts = HashMap::new();
+    let mut records = Vec::with_capacity(messages.len());
+    for m in messages {
+        let mut record = SqsMessage::default();
+        record.message_id = m.message_id.clone();
+        record.receipt_handle = m.receipt_handle.clone();
+        record.body = m.body.clone();
+        record.md5_of_body = m.md5_of_body.clone();
+        record.attributes = m
+            .attributes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k.as_str().to_string(), v))
+            .collect();
+        record.event_source = Some("aws:sqs".into());
+        record.event_source_arn = Some(queue_arn.to_string());
+        record.aws_region = Some("us-east-1".into());
+        if let (Some(id), Some(receipt)) = (m.message_id, m.receipt_handle) {
+            receipts.insert(id, receipt);
+        }
+        records.push(record);
+    }
+    let mut event = SqsEvent::default();
+    event.records = records;
+    let response = worker.handle(app, event).await;
+    for failure in &response.batch_item_failures {
+        receipts.remove(&failure.item_identifier);
+    }
+    if receipts.is_empty() {
+        return Ok(());
+    }
+    let entries = receipts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, receipt))| {
+            DeleteMessageBatchRequestEntry::builder()
+                .id(format!("m{i}"))
+                .receipt_handle(receipt)
+                .build()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    app.sqs
+        .delete_message_batch()
+        .queue_url(queue_url)
+        .set_entries(Some(entries))
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", aws_sdk_sqs::error::DisplayErrorContext(&e)))?;
+    Ok(())
+}

@@ -1,0 +1,274 @@
+//! Creates in the emulator what `template.yaml` declares: DynamoDB tables
+//! (keys, indexes, TTL), SQS queues with their dead-letter queues, and the
+//! Step Functions state machines with their `DefinitionSubstitutions`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{anyhow, Context};
+use aws_config::SdkConfig;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+};
+use aws_sdk_sqs::types::QueueAttributeName;
+use serde_yaml::{Mapping, Value};
+
+use crate::template::{get_value, scalar, FunctionSpec, Resolved, Template};
+
+/// What was provisioned for one stack.
+pub struct Stack {
+    pub name: String,
+    pub functions: Vec<FunctionSpec>,
+    /// Per function binary: its resolved environment.
+    pub environments: HashMap<String, HashMap<String, String>>,
+    /// Queue logical id → (url, arn).
+    pub queues: HashMap<String, (String, String)>,
+}
+
+fn seq<'a>(map: &'a Mapping, key: &str) -> Vec<&'a Mapping> {
+    get_value(map, key)
+        .and_then(Value::as_sequence)
+        .map(|s| s.iter().filter_map(Value::as_mapping).collect())
+        .unwrap_or_default()
+}
+
+fn field(map: &Mapping, key: &str) -> anyhow::Result<String> {
+    scalar(get_value(map, key).ok_or_else(|| anyhow!("missing {key}"))?)
+}
+
+fn key_schema(items: Vec<&Mapping>) -> anyhow::Result<Vec<KeySchemaElement>> {
+    items
+        .into_iter()
+        .map(|k| {
+            Ok(KeySchemaElement::builder()
+                .attribute_name(field(k, "AttributeName")?)
+                .key_type(KeyType::from(field(k, "KeyType")?.as_str()))
+                .build()?)
+        })
+        .collect()
+}
+
+async fn create_tables(
+    template: &mut Template,
+    sdk: &SdkConfig,
+    stack: &str,
+) -> anyhow::Result<()> {
+    let client = aws_sdk_dynamodb::Client::new(sdk);
+    for (id, props) in template.resources_of("AWS::DynamoDB::Table") {
+        let name = format!("{stack}-{id}");
+        let mut request = client
+            .create_table()
+            .table_name(&name)
+            .billing_mode(BillingMode::PayPerRequest)
+            .set_key_schema(Some(key_schema(seq(&props, "KeySchema"))?));
+        for a in seq(&props, "AttributeDefinitions") {
+            request = request.attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name(field(a, "AttributeName")?)
+                    .attribute_type(ScalarAttributeType::from(
+                        field(a, "AttributeType")?.as_str(),
+                    ))
+                    .build()?,
+            );
+        }
+        for index in seq(&props, "GlobalSecondaryIndexes") {
+            let projection = get_value(index, "Projection")
+                .and_then(Value::as_mapping)
+                .and_then(|p| get_value(p, "ProjectionType"))
+                .and_then(Value::as_str)
+                .unwrap_or("ALL");
+            request = request.global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name(field(index, "IndexName")?)
+                    .set_key_schema(Some(key_schema(seq(index, "KeySchema"))?))
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::from(projection))
+                            .build(),
+                    )
+                    .build()?,
+            );
+        }
+        request.send().await.map_err(|e| {
+            anyhow!(
+                "creating table {name}: {}",
+                aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+            )
+        })?;
+        if let Some(ttl) = get_value(&props, "TimeToLiveSpecification").and_then(Value::as_mapping)
+        {
+            client
+                .update_time_to_live()
+                .table_name(&name)
+                .time_to_live_specification(
+                    TimeToLiveSpecification::builder()
+                        .attribute_name(field(ttl, "AttributeName")?)
+                        .enabled(true)
+                        .build()?,
+                )
+                .send()
+                .await
+                .map_err(|e| {
+                    anyhow!(
+                        "enabling TTL on {name}: {}",
+                        aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+                    )
+                })?;
+        }
+        template.set(
+            &id,
+            Resolved {
+                reference: name.clone(),
+                attributes: HashMap::from([(
+                    "Arn".to_string(),
+                    format!("arn:aws:dynamodb:us-east-1:123456789012:table/{name}"),
+                )]),
+            },
+        );
+    }
+    Ok(())
+}
+
+async fn create_queues(
+    template: &mut Template,
+    sdk: &SdkConfig,
+    stack: &str,
+) -> anyhow::Result<HashMap<String, (String, String)>> {
+    let client = aws_sdk_sqs::Client::new(sdk);
+    let mut queues = HashMap::new();
+    let declared = template.resources_of("AWS::SQS::Queue");
+    // Every queue first, then the redrive policies that point at the DLQs.
+    for (id, props) in &declared {
+        let name = format!("{stack}-{id}");
+        let mut request = client.create_queue().queue_name(&name);
+        for (key, attribute) in [
+            ("VisibilityTimeout", QueueAttributeName::VisibilityTimeout),
+            (
+                "MessageRetentionPeriod",
+                QueueAttributeName::MessageRetentionPeriod,
+            ),
+            ("DelaySeconds", QueueAttributeName::DelaySeconds),
+        ] {
+            if let Some(v) = get_value(props, key) {
+                request = request.attributes(attribute, scalar(v)?);
+            }
+        }
+        let url = request
+            .send()
+            .await
+            .map_err(|e| {
+                anyhow!(
+                    "creating queue {name}: {}",
+                    aws_sdk_sqs::error::DisplayErrorContext(&e)
+                )
+            })?
+            .queue_url
+            .ok_or_else(|| anyhow!("queue {name} has no URL"))?;
+        let arn = format!("arn:aws:sqs:us-east-1:123456789012:{name}");
+        template.set(
+            id,
+            Resolved {
+                reference: url.clone(),
+                attributes: HashMap::from([
+                    ("Arn".to_string(), arn.clone()),
+                    ("QueueName".to_string(), name),
+                ]),
+            },
+        );
+        queues.insert(id.clone(), (url, arn));
+    }
+    for (id, props) in &declared {
+        let Some(redrive) = get_value(props, "RedrivePolicy").and_then(Value::as_mapping) else {
+            continue;
+        };
+        let target = template.resolve(
+            get_value(redrive, "deadLetterTargetArn").ok_or_else(|| anyhow!("{id}: no DLQ"))?,
+        )?;
+        let max = field(redrive, "maxReceiveCount")?;
+        let policy = serde_json::json!({ "deadLetterTargetArn": target, "maxReceiveCount": max.parse::<u32>()? });
+        client
+            .set_queue_attributes()
+            .queue_url(&queues[id].0)
+            .attributes(QueueAttributeName::RedrivePolicy, policy.to_string())
+            .send()
+            .await
+            .map_err(|e| {
+                anyhow!(
+                    "setting the redrive policy of {id}: {}",
+                    aws_sdk_sqs::error::DisplayErrorContext(&e)
+                )
+            })?;
+    }
+    Ok(queues)
+}
+
+async fn create_state_machines(
+    template: &mut Template,
+    sdk: &SdkConfig,
+    root: &Path,
+) -> anyhow::Result<()> {
+    let client = aws_sdk_sfn::Client::new(sdk);
+    for (id, props) in template.resources_of("AWS::Serverless::StateMachine") {
+        let uri = field(&props, "DefinitionUri")?;
+        let mut definition =
+            std::fs::read_to_string(root.join(&uri)).with_context(|| format!("reading {uri}"))?;
+        if let Some(subs) = get_value(&props, "DefinitionSubstitutions").and_then(Value::as_mapping)
+        {
+            for (k, v) in subs {
+                let key = format!("${{{}}}", scalar(k)?);
+                definition = definition.replace(&key, &template.resolve(v)?);
+            }
+        }
+        let name = match get_value(&props, "Name") {
+            Some(v) => template.resolve(v)?,
+            None => id.clone(),
+        };
+        let kind = get_value(&props, "Type")
+            .map(scalar)
+            .transpose()?
+            .unwrap_or_else(|| "STANDARD".into());
+        let arn = client
+            .create_state_machine()
+            .name(&name)
+            .definition(definition)
+            .r#type(aws_sdk_sfn::types::StateMachineType::from(kind.as_str()))
+            .role_arn(format!("arn:aws:iam::123456789012:role/{name}"))
+            .send()
+            .await
+            .map_err(|e| {
+                anyhow!(
+                    "creating state machine {name}: {}",
+                    aws_sdk_sfn::error::DisplayErrorContext(&e)
+                )
+            })?
+            .state_machine_arn;
+        template.set(
+            &id,
+            Resolved {
+                reference: arn.clone(),
+                attributes: HashMap::from([("Arn".to_string(), arn), ("Name".to_string(), name)]),
+            },
+        );
+    }
+    Ok(())
+}
+
+/// Provisions a whole stack named `stack` from `root/template.yaml`.
+pub async fn provision(root: &Path, sdk: &SdkConfig, stack: &str) -> anyhow::Result<Stack> {
+    let mut template = Template::load(&root.join("template.yaml"), stack)?;
+    create_tables(&mut template, sdk, stack).await?;
+    let queues = create_queues(&mut template, sdk, stack).await?;
+    create_state_machines(&mut template, sdk, root).await?;
+    let functions = template.functions()?;
+    let environments = functions
+        .iter()
+        .map(|f| (f.binary.clone(), template.environment(f)))
+        .collect();
+    Ok(Stack {
+        name: stack.to_string(),
+        functions,
+        environments,
+        queues,
+    })
+}

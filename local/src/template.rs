@@ -1,0 +1,283 @@
+//! Reads `template.yaml` so that what runs locally is what deploys: the
+//! tables, queues, state machines, functions, routes and environment.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context};
+use serde_yaml::{Mapping, Value};
+
+/// A resource's values as `!Ref` and `!GetAtt` see them.
+#[derive(Clone, Debug, Default)]
+pub struct Resolved {
+    pub reference: String,
+    pub attributes: HashMap<String, String>,
+}
+
+/// The parsed template and the values of everything provisioned so far.
+pub struct Template {
+    pub resources: Mapping,
+    pub globals_env: Mapping,
+    pub parameters: Mapping,
+    pub values: HashMap<String, Resolved>,
+    pub pseudo: HashMap<String, String>,
+}
+
+/// One HTTP route of the API.
+#[derive(Clone, Debug)]
+pub struct RouteSpec {
+    pub method: String,
+    pub path: String,
+    pub public: bool,
+}
+
+/// One function of the template.
+#[derive(Clone, Debug)]
+pub struct FunctionSpec {
+    pub logical_id: String,
+    pub binary: String,
+    pub environment: Mapping,
+    pub routes: Vec<RouteSpec>,
+    /// Logical ids of the queues feeding this function.
+    pub queues: Vec<String>,
+}
+
+fn get<'a>(map: &'a Mapping, key: &str) -> Option<&'a Value> {
+    map.get(Value::String(key.to_string()))
+}
+
+fn get_map<'a>(map: &'a Mapping, key: &str) -> Option<&'a Mapping> {
+    get(map, key).and_then(Value::as_mapping)
+}
+
+impl Template {
+    pub fn load(path: &Path, stack_name: &str) -> anyhow::Result<Self> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let doc: Value = serde_yaml::from_str(&text).context("parsing template.yaml")?;
+        let root = doc
+            .as_mapping()
+            .ok_or_else(|| anyhow!("template.yaml is not a mapping"))?;
+        let resources = get_map(root, "Resources").cloned().unwrap_or_default();
+        let globals_env = get_map(root, "Globals")
+            .and_then(|g| get_map(g, "Function"))
+            .and_then(|f| get_map(f, "Environment"))
+            .and_then(|e| get_map(e, "Variables"))
+            .cloned()
+            .unwrap_or_default();
+        let parameters = get_map(root, "Parameters").cloned().unwrap_or_default();
+        let pseudo = HashMap::from([
+            ("AWS::StackName".to_string(), stack_name.to_string()),
+            ("AWS::Region".to_string(), "us-east-1".to_string()),
+            ("AWS::AccountId".to_string(), "123456789012".to_string()),
+            ("AWS::Partition".to_string(), "aws".to_string()),
+            ("AWS::URLSuffix".to_string(), "amazonaws.com".to_string()),
+        ]);
+        Ok(Self {
+            resources,
+            globals_env,
+            parameters,
+            values: HashMap::new(),
+            pseudo,
+        })
+    }
+
+    /// Logical ids and properties of every resource of a type, in template order.
+    pub fn resources_of(&self, kind: &str) -> Vec<(String, Mapping)> {
+        self.resources
+            .iter()
+            .filter_map(|(id, r)| {
+                let r = r.as_mapping()?;
+                (get(r, "Type")?.as_str()? == kind).then(|| {
+                    (
+                        id.as_str().unwrap_or_default().to_string(),
+                        get_map(r, "Properties").cloned().unwrap_or_default(),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    pub fn set(&mut self, logical_id: &str, resolved: Resolved) {
+        self.values.insert(logical_id.to_string(), resolved);
+    }
+
+    fn reference(&self, name: &str) -> anyhow::Result<String> {
+        if let Some(v) = self.pseudo.get(name) {
+            return Ok(v.clone());
+        }
+        if let Some(v) = self.values.get(name) {
+            return Ok(v.reference.clone());
+        }
+        if let Some(p) = get_map(&self.parameters, name) {
+            return scalar(
+                get(p, "Default").ok_or_else(|| anyhow!("parameter {name} has no default"))?,
+            );
+        }
+        bail!("!Ref {name}: not provisioned locally")
+    }
+
+    fn attribute(&self, name: &str, attribute: &str) -> anyhow::Result<String> {
+        self.values
+            .get(name)
+            .and_then(|r| r.attributes.get(attribute))
+            .cloned()
+            .ok_or_else(|| anyhow!("!GetAtt {name}.{attribute}: not provisioned locally"))
+    }
+
+    fn substitute(&self, text: &str) -> anyhow::Result<String> {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let end = rest[start..]
+                .find('}')
+                .ok_or_else(|| anyhow!("unclosed ${{ in {text}"))?
+                + start;
+            let name = &rest[start + 2..end];
+            let value = match name.split_once('.') {
+                Some((resource, attribute)) if !name.starts_with("AWS::") => {
+                    self.attribute(resource, attribute)?
+                }
+                _ => self.reference(name)?,
+            };
+            out.push_str(&value);
+            rest = &rest[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// Resolves a value with `!Ref`, `!GetAtt` and `!Sub` to a string.
+    pub fn resolve(&self, value: &Value) -> anyhow::Result<String> {
+        match value {
+            Value::Tagged(tagged) => {
+                let tag = tagged.tag.to_string();
+                match tag.trim_start_matches('!') {
+                    "Ref" => self.reference(&scalar(&tagged.value)?),
+                    "GetAtt" => {
+                        let (name, attribute) = match &tagged.value {
+                            Value::Sequence(parts) if parts.len() == 2 => {
+                                (scalar(&parts[0])?, scalar(&parts[1])?)
+                            }
+                            other => {
+                                let s = scalar(other)?;
+                                let (a, b) = s
+                                    .split_once('.')
+                                    .ok_or_else(|| anyhow!("bad !GetAtt {s}"))?;
+                                (a.to_string(), b.to_string())
+                            }
+                        };
+                        self.attribute(&name, &attribute)
+                    }
+                    "Sub" => self.substitute(&scalar(&tagged.value)?),
+                    other => bail!("unsupported intrinsic !{other}"),
+                }
+            }
+            Value::Mapping(m) if m.len() == 1 => {
+                let (k, v) = m.iter().next().ok_or_else(|| anyhow!("empty mapping"))?;
+                match k.as_str() {
+                    Some("Ref") => self.reference(&scalar(v)?),
+                    Some("Fn::Sub") => self.substitute(&scalar(v)?),
+                    Some("Fn::GetAtt") => {
+                        let parts = v.as_sequence().ok_or_else(|| anyhow!("bad Fn::GetAtt"))?;
+                        self.attribute(&scalar(&parts[0])?, &scalar(&parts[1])?)
+                    }
+                    _ => bail!("cannot resolve {value:?}"),
+                }
+            }
+            other => scalar(other),
+        }
+    }
+
+    /// Every function with its binary, routes, queues and environment.
+    pub fn functions(&self) -> anyhow::Result<Vec<FunctionSpec>> {
+        let mut out = Vec::new();
+        for (id, resource) in &self.resources {
+            let Some(resource) = resource.as_mapping() else {
+                continue;
+            };
+            if get(resource, "Type").and_then(Value::as_str) != Some("AWS::Serverless::Function") {
+                continue;
+            }
+            let logical_id = id.as_str().unwrap_or_default().to_string();
+            let binary = get_map(resource, "Metadata")
+                .and_then(|m| get_map(m, "BuildProperties"))
+                .and_then(|b| get(b, "Binary"))
+                .and_then(Value::as_str)
+                .ok_or_else(|| anyhow!("{logical_id} has no Metadata.BuildProperties.Binary"))?
+                .to_string();
+            let properties = get_map(resource, "Properties").cloned().unwrap_or_default();
+            let mut environment = self.globals_env.clone();
+            if let Some(vars) =
+                get_map(&properties, "Environment").and_then(|e| get_map(e, "Variables"))
+            {
+                for (k, v) in vars {
+                    environment.insert(k.clone(), v.clone());
+                }
+            }
+            let mut routes = Vec::new();
+            let mut queues = Vec::new();
+            for (_, event) in get_map(&properties, "Events").cloned().unwrap_or_default() {
+                let Some(event) = event.as_mapping() else {
+                    continue;
+                };
+                let props = get_map(event, "Properties").cloned().unwrap_or_default();
+                match get(event, "Type").and_then(Value::as_str) {
+                    Some("HttpApi") => routes.push(RouteSpec {
+                        method: get(&props, "Method")
+                            .and_then(Value::as_str)
+                            .unwrap_or("ANY")
+                            .to_uppercase(),
+                        path: get(&props, "Path")
+                            .and_then(Value::as_str)
+                            .unwrap_or("/")
+                            .to_string(),
+                        public: get_map(&props, "Auth")
+                            .and_then(|a| get(a, "Authorizer"))
+                            .and_then(Value::as_str)
+                            == Some("NONE"),
+                    }),
+                    Some("SQS") => {
+                        if let Some(Value::Tagged(t)) = get(&props, "Queue") {
+                            let target = scalar(&t.value)?;
+                            queues.push(target.split('.').next().unwrap_or_default().to_string());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            out.push(FunctionSpec {
+                logical_id,
+                binary,
+                environment,
+                routes,
+                queues,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A function's environment with intrinsics resolved; values that only
+    /// exist in AWS (the user pool) are left out.
+    pub fn environment(&self, function: &FunctionSpec) -> HashMap<String, String> {
+        function
+            .environment
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), self.resolve(v).ok()?)))
+            .collect()
+    }
+}
+
+pub fn scalar(value: &Value) -> anyhow::Result<String> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        other => bail!("expected a scalar, found {other:?}"),
+    }
+}
+
+pub fn get_value<'a>(map: &'a Mapping, key: &str) -> Option<&'a Value> {
+    get(map, key)
+}

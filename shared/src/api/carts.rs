@@ -1,0 +1,183 @@
+//! Cart endpoints. Anonymous carts are reached by their unguessable id; a
+//! cart created or checked out by a signed-in caller belongs to their `sub`
+//! and answers 404 to anyone else.
+
+use http::StatusCode;
+use lambda_http::Request;
+use serde::Deserialize;
+
+use super::products::{currency_of, store_of};
+use super::{json, json_body, optional_identity, path_param, ApiError, HttpResponse};
+use crate::auth::Identity;
+use crate::domain::cart::{parse_quantity, price_cart, Cart, CartChangeError, CartStatus};
+use crate::domain::now_rfc3339;
+use crate::domain::product::Sku;
+use crate::store::carts::SaveCartError;
+use crate::App;
+
+#[derive(Deserialize)]
+struct AddItemInput {
+    sku: String,
+    quantity: i64,
+}
+
+#[derive(Deserialize)]
+struct SetQuantityInput {
+    quantity: i64,
+}
+
+/// Loads a cart the caller may see: unexpired, and theirs if it has an owner.
+pub(crate) async fn load_cart(
+    app: &App,
+    cart_id: &str,
+    caller: Option<&Identity>,
+) -> Result<Cart, ApiError> {
+    if uuid::Uuid::parse_str(cart_id).is_err() {
+        return Err(ApiError::NotFound("cart"));
+    }
+    let cart = store_of(app)
+        .get_cart(cart_id)
+        .await?
+        .ok_or(ApiError::NotFound("cart"))?;
+    let now = chrono::Utc::now().timestamp();
+    if cart.status == CartStatus::Open && cart.is_expired(now) {
+        return Err(ApiError::NotFound("cart"));
+    }
+    match (&cart.owner_sub, caller) {
+        (None, _) => Ok(cart),
+        (Some(owner), Some(c)) if owner == &c.sub => Ok(cart),
+        _ => Err(ApiError::NotFound("cart")),
+    }
+}
+
+async fn priced(app: &App, cart: &Cart) -> Result<HttpResponse, ApiError> {
+    let skus: Vec<Sku> = cart.lines.iter().map(|l| l.sku.clone()).collect();
+    let products = store_of(app).get_products(&skus).await?;
+    let view =
+        price_cart(cart, &products, &currency_of(app)?).map_err(|e| ApiError::Unprocessable {
+            code: "total_too_large",
+            message: e.to_string(),
+        })?;
+    Ok(json(StatusCode::OK, &view))
+}
+
+/// `POST /carts`: a new empty cart, bound to the caller when signed in.
+pub async fn create(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = optional_identity(app, &request).await?;
+    let now = now_rfc3339();
+    let expires = chrono::Utc::now().timestamp() + app.config.cart_ttl_seconds;
+    let cart = Cart::new(
+        uuid::Uuid::new_v4().to_string(),
+        caller.map(|c| c.sub),
+        &now,
+        expires,
+    );
+    store_of(app).create_cart(&cart).await?;
+    let mut response = priced(app, &cart).await?;
+    *response.status_mut() = StatusCode::CREATED;
+    Ok(response)
+}
+
+/// `GET /carts/{cartId}`: the cart priced from the current catalog.
+pub async fn get(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = optional_identity(app, &request).await?;
+    let cart = load_cart(app, &path_param(&request, "cartId")?, caller.as_ref()).await?;
+    priced(app, &cart).await
+}
+
+/// Applies a change to an open cart, retrying when a concurrent change won.
+async fn change_cart<F>(app: &App, request: &Request, change: F) -> Result<HttpResponse, ApiError>
+where
+    F: Fn(&mut Cart) -> Result<(), ApiError>,
+{
+    let caller = optional_identity(app, request).await?;
+    let cart_id = path_param(request, "cartId")?;
+    for _ in 0..5 {
+        let mut cart = load_cart(app, &cart_id, caller.as_ref()).await?;
+        if cart.status != CartStatus::Open {
+            return Err(ApiError::conflict(
+                "cart_checked_out",
+                "the cart has already been checked out",
+            ));
+        }
+        change(&mut cart)?;
+        cart.updated_at = now_rfc3339();
+        cart.expires_at = chrono::Utc::now().timestamp() + app.config.cart_ttl_seconds;
+        match store_of(app).save_cart(&cart).await {
+            Ok(saved) => return priced(app, &saved).await,
+            Err(SaveCartError::Conflict) => continue,
+            Err(SaveCartError::Unexpected(e)) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::conflict(
+        "cart_busy",
+        "the cart is being changed by another request; retry",
+    ))
+}
+
+fn change_error(e: CartChangeError) -> ApiError {
+    match e {
+        CartChangeError::Invalid(v) => v.into(),
+        CartChangeError::NoSuchLine(_) => ApiError::NotFound("cart line"),
+    }
+}
+
+/// `POST /carts/{cartId}/items`: adds units of a SKU (merging with its line).
+pub async fn add_item(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let input: AddItemInput = json_body(&request)?;
+    let sku = Sku::parse(&input.sku)?;
+    let quantity = parse_quantity(input.quantity)?;
+    let product = store_of(app)
+        .get_product(&sku)
+        .await?
+        .filter(|p| p.active)
+        .ok_or_else(|| ApiError::Unprocessable {
+            code: "unknown_sku",
+            message: format!("no product with SKU {sku} is for sale"),
+        })?;
+    change_cart(app, &request, |cart| {
+        cart.add(sku.clone(), quantity).map_err(change_error)?;
+        let wanted = cart
+            .lines
+            .iter()
+            .find(|l| l.sku == sku)
+            .map_or(0, |l| i64::from(l.quantity));
+        if !product.allow_backorder && wanted > product.available {
+            return Err(ApiError::Conflict {
+                code: "insufficient_stock",
+                message: format!("only {} of {sku} available", product.available.max(0)),
+                details: Some(
+                    serde_json::json!({ "sku": sku, "available": product.available.max(0) }),
+                ),
+            });
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// `PATCH /carts/{cartId}/items/{sku}`: sets a line's quantity (0 removes it).
+pub async fn update_item(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let sku =
+        Sku::parse(&path_param(&request, "sku")?).map_err(|_| ApiError::NotFound("cart line"))?;
+    let input: SetQuantityInput = json_body(&request)?;
+    let quantity = if input.quantity == 0 {
+        0
+    } else {
+        parse_quantity(input.quantity)?
+    };
+    change_cart(app, &request, |cart| {
+        cart.set_quantity(&sku, quantity).map_err(change_error)
+    })
+    .await
+}
+
+/// `DELETE /carts/{cartId}/items/{sku}`: removes a line.
+pub async fn remove_item(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let sku =
+        Sku::parse(&path_param(&request, "sku")?).map_err(|_| ApiError::NotFound("cart line"))?;
+    change_cart(app, &request, |cart| {
+        cart.remove(&sku).map_err(change_error)
+    })
+    .await
+}

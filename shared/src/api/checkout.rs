@@ -1,0 +1,218 @@
+//! `POST /carts/{cartId}/checkout`: validate, price, write the order and
+//! close the cart atomically, start the workflow, answer 202.
+//!
+//! Idempotency: the caller's `Idempotency-Key` (scoped to their `sub`) is
+//! stored in the same transaction as the order, with the response. A repeat
+//! with the same body replays that response (and makes sure the workflow
+//! started); a repeat with another body is 422. Two concurrent requests
+//! with one key race on that transaction and on the cart's version, so only
+//! one order is ever written.
+
+use http::StatusCode;
+use lambda_http::Request;
+use sha2::{Digest, Sha256};
+
+use super::carts::load_cart;
+use super::products::{currency_of, store_of};
+use super::{json, json_body, path_param, require_customer, ApiError, HttpResponse};
+use crate::domain::cart::{price_cart, CartStatus};
+use crate::domain::checkout::{CheckoutDetails, CheckoutInput};
+use crate::domain::now_rfc3339;
+use crate::domain::order::{order_number, Order, OrderLine, OrderStatus, StatusChange};
+use crate::domain::product::Sku;
+use crate::store::idempotency::{IdempotencyRecord, IDEMPOTENCY_TTL_SECONDS};
+use crate::store::orders::PlaceOrderError;
+use crate::workflow::start_order_workflow;
+use crate::App;
+
+fn idempotency_key(request: &Request) -> Result<String, ApiError> {
+    let key = request
+        .headers()
+        .get("idempotency-key")
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "idempotency_key_required",
+                "the Idempotency-Key header is required",
+            )
+        })?
+        .to_str()
+        .map_err(|_| {
+            ApiError::bad_request(
+                "invalid_idempotency_key",
+                "Idempotency-Key must be printable ASCII",
+            )
+        })?
+        .trim()
+        .to_string();
+    if key.is_empty() || key.len() > 255 {
+        return Err(ApiError::bad_request(
+            "invalid_idempotency_key",
+            "Idempotency-Key must be 1 to 255 characters",
+        ));
+    }
+    Ok(key)
+}
+
+/// Hash of what makes two checkout requests "the same": the cart and the
+/// body's JSON value (so whitespace and key order do not matter).
+fn request_hash(cart_id: &str, body: &serde_json::Value) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(cart_id.as_bytes());
+    hasher.update([0]);
+    hasher.update(body.to_string().as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+async fn replay(
+    app: &App,
+    record: IdempotencyRecord,
+    hash: &str,
+) -> Result<HttpResponse, ApiError> {
+    if record.request_hash != hash {
+        return Err(ApiError::Unprocessable {
+            code: "idempotency_key_reused",
+            message: "this Idempotency-Key was used with a different request".into(),
+        });
+    }
+    // The first attempt may have written the order but failed to start its
+    // workflow; starting again is safe because the order id names the execution.
+    start_order_workflow(app, &record.order_id)
+        .await
+        .map_err(ApiError::Unavailable)?;
+    let body: serde_json::Value = serde_json::from_str(&record.response_body)
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("stored response: {e}")))?;
+    let status = StatusCode::from_u16(record.status_code).unwrap_or(StatusCode::ACCEPTED);
+    let mut response = json(status, &body);
+    response.headers_mut().insert(
+        "idempotent-replayed",
+        http::HeaderValue::from_static("true"),
+    );
+    Ok(response)
+}
+
+pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = require_customer(&request)?;
+    let key = idempotency_key(&request)?;
+    let cart_id = path_param(&request, "cartId")?;
+    let raw: serde_json::Value = json_body(&request)?;
+    let input: CheckoutInput = serde_json::from_value(raw.clone()).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_body",
+            format!("the body does not match the expected shape: {e}"),
+        )
+    })?;
+    let details = CheckoutDetails::try_from(&input)?;
+
+    let store = store_of(app);
+    let hash = request_hash(&cart_id, &raw);
+    let pk = format!("checkout#{}#{key}", caller.sub);
+    let now_epoch = chrono::Utc::now().timestamp();
+    if let Some(record) = store.get_idempotency_record(&pk, now_epoch).await? {
+        return replay(app, record, &hash).await;
+    }
+
+    let cart = load_cart(app, &cart_id, Some(&caller)).await?;
+    if cart.status != CartStatus::Open {
+        return Err(ApiError::conflict(
+            "cart_checked_out",
+            "the cart has already been checked out",
+        ));
+    }
+    if cart.lines.is_empty() {
+        return Err(ApiError::Unprocessable {
+            code: "cart_empty",
+            message: "the cart is empty".into(),
+        });
+    }
+    let skus: Vec<Sku> = cart.lines.iter().map(|l| l.sku.clone()).collect();
+    let products = store.get_products(&skus).await?;
+    let priced =
+        price_cart(&cart, &products, &currency_of(app)?).map_err(|e| ApiError::Unprocessable {
+            code: "total_too_large",
+            message: e.to_string(),
+        })?;
+    let unavailable: Vec<&Sku> = priced
+        .lines
+        .iter()
+        .filter(|l| !l.purchasable)
+        .map(|l| &l.sku)
+        .collect();
+    if !unavailable.is_empty() {
+        return Err(ApiError::Conflict {
+            code: "items_unavailable",
+            message: "some products in the cart are no longer for sale".into(),
+            details: Some(serde_json::json!({ "skus": unavailable })),
+        });
+    }
+
+    let sequence = store.next_order_sequence().await?;
+    let now = now_rfc3339();
+    let order = Order {
+        order_id: uuid::Uuid::now_v7().to_string(),
+        order_number: order_number(sequence),
+        customer_sub: caller.sub.clone(),
+        customer: details.customer,
+        shipping_address: details.shipping_address,
+        billing_address: details.billing_address,
+        payment: details.payment,
+        lines: priced
+            .lines
+            .iter()
+            .map(|l| OrderLine {
+                sku: l.sku.clone(),
+                name: l.name.clone(),
+                quantity: l.quantity,
+                unit_price: l.unit_price.clone(),
+                line_total: l.line_total.clone(),
+            })
+            .collect(),
+        subtotal: priced.subtotal.clone(),
+        total: priced.total.clone(),
+        status: OrderStatus::Pending,
+        status_history: vec![StatusChange {
+            status: OrderStatus::Pending,
+            at: now.clone(),
+            reason: Some("checked out".into()),
+        }],
+        cart_id: cart.cart_id.clone(),
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    let body = serde_json::json!({
+        "orderId": order.order_id,
+        "orderNumber": order.order_number,
+        "status": order.status,
+        "total": order.total,
+    });
+    let record = IdempotencyRecord {
+        pk: pk.clone(),
+        request_hash: hash.clone(),
+        status_code: StatusCode::ACCEPTED.as_u16(),
+        response_body: body.to_string(),
+        order_id: order.order_id.clone(),
+        expires_at: now_epoch + IDEMPOTENCY_TTL_SECONDS,
+    };
+    match store.place_order(&order, &cart, &record, now_epoch).await {
+        Ok(()) => {}
+        Err(PlaceOrderError::KeyInUse) | Err(PlaceOrderError::CartChanged) => {
+            // A concurrent request with this key may have won: replay it.
+            if let Some(record) = store.get_idempotency_record(&pk, now_epoch).await? {
+                return replay(app, record, &hash).await;
+            }
+            return Err(ApiError::conflict(
+                "cart_changed",
+                "the cart was changed or checked out while checking out; review it and retry",
+            ));
+        }
+        Err(PlaceOrderError::Unexpected(e)) => return Err(e.into()),
+    }
+    tracing::info!(order_id = %order.order_id, order_number = %order.order_number, "order placed");
+    start_order_workflow(app, &order.order_id)
+        .await
+        .map_err(ApiError::Unavailable)?;
+    Ok(json(StatusCode::ACCEPTED, &body))
+}

@@ -1,0 +1,203 @@
+//! The HTTP API behind API Gateway: one [`Endpoint`] per Lambda function,
+//! request parsing at the edge, and JSON responses.
+
+pub mod carts;
+pub mod checkout;
+pub mod error;
+pub mod orders;
+pub mod products;
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+
+use http::StatusCode;
+use lambda_http::{Body, Request, RequestExt};
+use serde::de::DeserializeOwned;
+
+pub use error::ApiError;
+
+use crate::auth::Identity;
+use crate::App;
+
+pub type HttpResponse = http::Response<Body>;
+
+/// The largest request body any endpoint accepts.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+macro_rules! endpoints {
+    ($($variant:ident => $name:literal => $handler:path,)*) => {
+        /// Every HTTP endpoint; each is deployed as its own function, named
+        /// like its binary in `functions/src/bin/` and in `template.yaml`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Endpoint { $($variant,)* }
+
+        impl Endpoint {
+            pub const ALL: &'static [Endpoint] = &[$(Endpoint::$variant,)*];
+
+            /// The function's name (`list-products`, …).
+            pub fn name(self) -> &'static str {
+                match self { $(Endpoint::$variant => $name,)* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|e| e.name() == name)
+            }
+
+            /// Handles one request; never fails, errors become JSON responses.
+            pub async fn call(self, app: &App, request: Request) -> HttpResponse {
+                let result = match self { $(Endpoint::$variant => $handler(app, request).await,)* };
+                result.unwrap_or_else(ApiError::into_response)
+            }
+        }
+    };
+}
+
+endpoints! {
+    ListProducts => "list-products" => products::list,
+    GetProduct => "get-product" => products::get,
+    CreateProduct => "create-product" => products::create,
+    UpdateProduct => "update-product" => products::update,
+    ArchiveProduct => "archive-product" => products::archive,
+    AdjustStock => "adjust-stock" => products::adjust_stock,
+    ListInventory => "list-inventory" => products::inventory,
+    CreateCart => "create-cart" => carts::create,
+    GetCart => "get-cart" => carts::get,
+    AddCartItem => "add-cart-item" => carts::add_item,
+    UpdateCartItem => "update-cart-item" => carts::update_item,
+    RemoveCartItem => "remove-cart-item" => carts::remove_item,
+    Checkout => "checkout" => checkout::checkout,
+    ListMyOrders => "list-my-orders" => orders::list_mine,
+    GetMyOrder => "get-my-order" => orders::get_mine,
+    AdminListOrders => "admin-list-orders" => orders::admin_list,
+    AdminGetOrder => "admin-get-order" => orders::admin_get,
+}
+
+/// A function's whole `main`: build the clients once, then serve requests.
+pub async fn run(endpoint: Endpoint) -> Result<(), lambda_http::Error> {
+    crate::telemetry::init();
+    let app = App::from_env().await?;
+    let app = &app;
+    lambda_http::run(lambda_http::service_fn(move |request: Request| async move {
+        Ok::<_, Infallible>(endpoint.call(app, request).await)
+    }))
+    .await
+}
+
+/// A JSON response.
+pub fn json(status: StatusCode, value: &impl serde::Serialize) -> HttpResponse {
+    let body = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
+    http::Response::builder()
+        .status(status)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(Body::Text(body))
+        .unwrap_or_else(|_| http::Response::new(Body::Empty))
+}
+
+/// The caller established by API Gateway's JWT authorizer, if any.
+pub fn claims_identity(request: &Request) -> Option<Identity> {
+    match request.request_context_ref()? {
+        lambda_http::request::RequestContext::ApiGatewayV2(ctx) => {
+            let claims = &ctx.authorizer.as_ref()?.jwt.as_ref()?.claims;
+            Identity::from_claims(claims)
+        }
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
+}
+
+/// A signed-in caller, or 401.
+pub fn require_customer(request: &Request) -> Result<Identity, ApiError> {
+    claims_identity(request).ok_or(ApiError::Unauthorized)
+}
+
+/// A caller in the `admin` group, or 401/403.
+pub fn require_admin(request: &Request) -> Result<Identity, ApiError> {
+    let identity = require_customer(request)?;
+    if identity.is_admin() {
+        Ok(identity)
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// On routes where signing in is optional (carts) API Gateway passes no
+/// claims, so a bearer token, when sent, is verified here; a bad one is 401.
+pub async fn optional_identity(app: &App, request: &Request) -> Result<Option<Identity>, ApiError> {
+    if let Some(identity) = claims_identity(request) {
+        return Ok(Some(identity));
+    }
+    let Some(header) = request.headers().get(http::header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let token = header
+        .to_str()
+        .ok()
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .ok_or(ApiError::Unauthorized)?;
+    let verifier = app.jwt.as_ref().ok_or(ApiError::Unauthorized)?;
+    match verifier.identity(token.trim()).await {
+        Ok(identity) => Ok(Some(identity)),
+        Err(crate::auth::TokenError::KeysUnavailable(e)) => Err(ApiError::Unexpected(e)),
+        Err(_) => Err(ApiError::Unauthorized),
+    }
+}
+
+/// The request body as JSON of type `T`: 413 past [`MAX_BODY_BYTES`],
+/// 400 `malformed_json` for bad syntax, 400 `invalid_body` for wrong shapes.
+pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> {
+    let bytes: &[u8] = request.body().as_ref();
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "missing_body",
+            "a JSON body is required",
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => ApiError::bad_request(
+            "invalid_body",
+            format!("the body does not match the expected shape: {e}"),
+        ),
+        _ => ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}")),
+    })
+}
+
+/// A path parameter API Gateway extracted from the route.
+pub fn path_param(request: &Request, name: &str) -> Result<String, ApiError> {
+    request
+        .path_parameters_ref()
+        .and_then(|p| p.first(name))
+        .map(str::to_string)
+        .ok_or_else(|| {
+            ApiError::bad_request("missing_path_parameter", format!("{name} is required"))
+        })
+}
+
+/// Query string parameters (first value of each).
+pub fn query_params(request: &Request) -> HashMap<String, String> {
+    let mut params = HashMap::new();
+    if let Some(q) = request.query_string_parameters_ref() {
+        for (k, _) in q.iter() {
+            if let Some(v) = q.first(k) {
+                params.insert(k.to_string(), v.to_string());
+            }
+        }
+    }
+    params
+}
+
+/// The page size from `?limit=` (1–100, default 20).
+pub fn page_limit(params: &HashMap<String, String>) -> Result<i32, ApiError> {
+    match params.get("limit") {
+        None => Ok(20),
+        Some(v) => v
+            .parse::<i32>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| {
+                ApiError::bad_request("invalid_limit", "limit must be an integer from 1 to 100")
+            }),
+    }
+}

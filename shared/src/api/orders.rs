@@ -1,0 +1,186 @@
+//! Order endpoints for customers (their own orders) and administrators.
+
+use http::StatusCode;
+use lambda_http::Request;
+use serde::Serialize;
+
+use super::products::store_of;
+use super::{
+    json, page_limit, path_param, query_params, require_admin, require_customer, ApiError,
+    HttpResponse,
+};
+use crate::domain::checkout::{Address, Customer};
+use crate::domain::money::Money;
+use crate::domain::order::{Order, OrderLine, OrderStatus, StatusChange};
+use crate::store::orders::OrderFilter;
+use crate::store::Page;
+use crate::App;
+
+/// An order as its customer and administrators see it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderView {
+    pub order_id: String,
+    pub order_number: String,
+    pub status: OrderStatus,
+    pub customer: Customer,
+    pub shipping_address: Address,
+    pub billing_address: Option<Address>,
+    pub lines: Vec<OrderLine>,
+    pub subtotal: Money,
+    pub total: Money,
+    pub status_history: Vec<StatusChange>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<Order> for OrderView {
+    fn from(o: Order) -> Self {
+        Self {
+            order_id: o.order_id,
+            order_number: o.order_number,
+            status: o.status,
+            customer: o.customer,
+            shipping_address: o.shipping_address,
+            billing_address: o.billing_address,
+            lines: o.lines,
+            subtotal: o.subtotal,
+            total: o.total,
+            status_history: o.status_history,
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+        }
+    }
+}
+
+/// An order with what only administrators see.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminOrderView {
+    #[serde(flatten)]
+    pub order: OrderView,
+    pub customer_sub: String,
+    pub cart_id: String,
+}
+
+impl From<Order> for AdminOrderView {
+    fn from(o: Order) -> Self {
+        Self {
+            customer_sub: o.customer_sub.clone(),
+            cart_id: o.cart_id.clone(),
+            order: OrderView::from(o),
+        }
+    }
+}
+
+fn views<T: From<Order>>(page: Page<Order>) -> Page<T> {
+    Page {
+        items: page.items.into_iter().map(T::from).collect(),
+        next_cursor: page.next_cursor,
+    }
+}
+
+async fn load(app: &App, request: &Request) -> Result<Order, ApiError> {
+    let order_id = path_param(request, "orderId")?;
+    if uuid::Uuid::parse_str(&order_id).is_err() {
+        return Err(ApiError::NotFound("order"));
+    }
+    store_of(app)
+        .get_order(&order_id)
+        .await?
+        .ok_or(ApiError::NotFound("order"))
+}
+
+/// `GET /orders`: the caller's orders, newest first.
+pub async fn list_mine(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = require_customer(&request)?;
+    let params = query_params(&request);
+    let page = store_of(app)
+        .list_customer_orders(
+            &caller.sub,
+            page_limit(&params)?,
+            params.get("cursor").map(String::as_str),
+        )
+        .await?;
+    Ok(json(StatusCode::OK, &views::<OrderView>(page)))
+}
+
+/// `GET /orders/{orderId}`: one of the caller's orders; anyone else's is 404.
+pub async fn get_mine(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = require_customer(&request)?;
+    let order = load(app, &request).await?;
+    if order.customer_sub != caller.sub {
+        return Err(ApiError::NotFound("order"));
+    }
+    Ok(json(StatusCode::OK, &OrderView::from(order)))
+}
+
+/// Parses `from`/`to` (a date or an RFC 3339 time) into sortable UTC text.
+fn time_bound(
+    value: Option<&String>,
+    end_of_day: bool,
+    name: &str,
+) -> Result<Option<String>, ApiError> {
+    let Some(value) = value else { return Ok(None) };
+    let parsed = if let Ok(t) = chrono::DateTime::parse_from_rfc3339(value) {
+        t.with_timezone(&chrono::Utc)
+    } else if let Ok(d) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        let time = if end_of_day {
+            d.and_hms_milli_opt(23, 59, 59, 999)
+        } else {
+            d.and_hms_opt(0, 0, 0)
+        };
+        time.ok_or_else(|| {
+            ApiError::bad_request("invalid_date", format!("{name} is not a valid date"))
+        })?
+        .and_utc()
+    } else {
+        return Err(ApiError::bad_request(
+            "invalid_date",
+            format!("{name} must be a date (YYYY-MM-DD) or an RFC 3339 time"),
+        ));
+    };
+    Ok(Some(
+        parsed.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    ))
+}
+
+/// `GET /admin/orders?status=&from=&to=`: all orders, newest first.
+pub async fn admin_list(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    require_admin(&request)?;
+    let params = query_params(&request);
+    let status = match params.get("status") {
+        None => None,
+        Some(s) => Some(OrderStatus::parse(s).ok_or_else(|| {
+            ApiError::bad_request("invalid_status", format!("unknown order status {s}"))
+        })?),
+    };
+    let filter = OrderFilter {
+        status,
+        from: time_bound(params.get("from"), false, "from")?,
+        to: time_bound(params.get("to"), true, "to")?,
+    };
+    if let (Some(from), Some(to)) = (&filter.from, &filter.to) {
+        if from > to {
+            return Err(ApiError::bad_request(
+                "invalid_date",
+                "from must not be after to",
+            ));
+        }
+    }
+    let page = store_of(app)
+        .list_orders(
+            &filter,
+            page_limit(&params)?,
+            params.get("cursor").map(String::as_str),
+        )
+        .await?;
+    Ok(json(StatusCode::OK, &views::<AdminOrderView>(page)))
+}
+
+/// `GET /admin/orders/{orderId}`: any order.
+pub async fn admin_get(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    require_admin(&request)?;
+    let order = load(app, &request).await?;
+    Ok(json(StatusCode::OK, &AdminOrderView::from(order)))
+}

@@ -1,0 +1,60 @@
+//! The clients and settings a function builds once at cold start and
+//! borrows into every invocation.
+
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+
+use crate::{auth::JwtVerifier, config::Config};
+
+/// Shared state of a function: SDK clients and configuration.
+#[derive(Clone)]
+pub struct App {
+    pub config: Config,
+    pub dynamo: aws_sdk_dynamodb::Client,
+    pub sfn: aws_sdk_sfn::Client,
+    pub sqs: aws_sdk_sqs::Client,
+    /// Verifies optional bearer tokens on routes API Gateway leaves public.
+    pub jwt: Option<JwtVerifier>,
+}
+
+/// Loads the SDK configuration with the project's single HTTPS stack
+/// (hyper 1 + rustls on ring). `AWS_ENDPOINT_URL` points it at the emulator.
+pub async fn sdk_config() -> SdkConfig {
+    sdk_loader().load().await
+}
+
+/// The SDK configuration loader with the project's HTTPS client; the local
+/// runner adds the emulator's endpoint and dummy credentials to it.
+pub fn sdk_loader() -> aws_config::ConfigLoader {
+    let http_client = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    aws_config::defaults(BehaviorVersion::latest()).http_client(http_client)
+}
+
+impl App {
+    /// Builds the clients from the environment; call once in `main`.
+    pub async fn from_env() -> anyhow::Result<Self> {
+        let config = Config::from_env();
+        let sdk = sdk_config().await;
+        Ok(Self::new(config, &sdk))
+    }
+
+    /// Builds the clients from an explicit configuration (tests, local runner).
+    pub fn new(config: Config, sdk: &SdkConfig) -> Self {
+        let jwt = config.jwt.clone().map(JwtVerifier::new);
+        Self {
+            dynamo: aws_sdk_dynamodb::Client::new(sdk),
+            sfn: aws_sdk_sfn::Client::new(sdk),
+            sqs: aws_sdk_sqs::Client::new(sdk),
+            config,
+            jwt,
+        }
+    }
+
+    /// Replaces the token verifier (the local runner and tests use a local key).
+    pub fn with_jwt(mut self, jwt: JwtVerifier) -> Self {
+        self.jwt = Some(jwt);
+        self
+    }
+}

@@ -1,0 +1,208 @@
+//! The checkout request: who buys, where it goes, how it is paid.
+
+use serde::{Deserialize, Serialize};
+
+use super::order::PaymentMethod;
+use super::{text, ValidationError};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    pub line1: String,
+    #[serde(default)]
+    pub line2: Option<String>,
+    pub city: String,
+    #[serde(default)]
+    pub region: Option<String>,
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+}
+
+/// The body of `POST /carts/{cartId}/checkout` as received. Prices, totals
+/// and statuses a client sends are not part of it and are ignored.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckoutInput {
+    pub customer: CustomerInput,
+    pub shipping_address: AddressInput,
+    #[serde(default)]
+    pub billing_address: Option<AddressInput>,
+    pub payment: PaymentInput,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CustomerInput {
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressInput {
+    pub line1: String,
+    #[serde(default)]
+    pub line2: Option<String>,
+    pub city: String,
+    #[serde(default)]
+    pub region: Option<String>,
+    pub postal_code: String,
+    pub country: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentInput {
+    pub method_token: String,
+}
+
+/// A validated checkout request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckoutDetails {
+    pub customer: Customer,
+    pub shipping_address: Address,
+    pub billing_address: Option<Address>,
+    pub payment: PaymentMethod,
+}
+
+fn email(value: &str) -> Result<String, ValidationError> {
+    let v = text("customer.email", value, true, 254)?;
+    let valid = match v.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !v.contains(char::is_whitespace)
+                && v.matches('@').count() == 1
+        }
+        None => false,
+    };
+    if valid {
+        Ok(v)
+    } else {
+        Err(ValidationError::new(
+            "customer.email",
+            "must be an e-mail address",
+        ))
+    }
+}
+
+fn phone(value: Option<&str>) -> Result<Option<String>, ValidationError> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let digits = v.chars().filter(|c| c.is_ascii_digit()).count();
+    let allowed = v
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'));
+    if allowed && (6..=15).contains(&digits) {
+        Ok(Some(v.to_string()))
+    } else {
+        Err(ValidationError::new(
+            "customer.phone",
+            "must be a phone number such as +15555550100",
+        ))
+    }
+}
+
+fn address(prefix: &str, a: &AddressInput) -> Result<Address, ValidationError> {
+    let f = |name: &str| format!("{prefix}.{name}");
+    let country = a.country.trim().to_ascii_uppercase();
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(ValidationError::new(
+            f("country"),
+            "must be an ISO 3166-1 alpha-2 code such as US",
+        ));
+    }
+    let optional = |name: &str, v: &Option<String>| -> Result<Option<String>, ValidationError> {
+        match v {
+            Some(s) => Ok(Some(text(&f(name), s, false, 200)?).filter(|s| !s.is_empty())),
+            None => Ok(None),
+        }
+    };
+    Ok(Address {
+        line1: text(&f("line1"), &a.line1, true, 200)?,
+        line2: optional("line2", &a.line2)?,
+        city: text(&f("city"), &a.city, true, 100)?,
+        region: optional("region", &a.region)?,
+        postal_code: text(&f("postalCode"), &a.postal_code, true, 20)?,
+        country,
+    })
+}
+
+impl TryFrom<&CheckoutInput> for CheckoutDetails {
+    type Error = ValidationError;
+
+    fn try_from(input: &CheckoutInput) -> Result<Self, Self::Error> {
+        let token = input.payment.method_token.trim();
+        let token_ok = token.starts_with("pm_")
+            && token.len() <= 255
+            && token
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !token_ok {
+            return Err(ValidationError::new(
+                "payment.methodToken",
+                "must be a payment-method token from the payment gateway (pm_...)",
+            ));
+        }
+        Ok(Self {
+            customer: Customer {
+                name: text("customer.name", &input.customer.name, true, 200)?,
+                email: email(&input.customer.email)?,
+                phone: phone(input.customer.phone.as_deref())?,
+            },
+            shipping_address: address("shippingAddress", &input.shipping_address)?,
+            billing_address: input
+                .billing_address
+                .as_ref()
+                .map(|a| address("billingAddress", a))
+                .transpose()?,
+            payment: PaymentMethod {
+                method_token: token.to_string(),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(email: &str, token: &str) -> CheckoutInput {
+        serde_json::from_value(serde_json::json!({
+            "customer": {"name": "Ada Lovelace", "email": email, "phone": "+15555550100"},
+            "shippingAddress": {"line1": "1 Main St", "line2": null, "city": "Springfield",
+                                "region": "IL", "postalCode": "62701", "country": "us"},
+            "billingAddress": null,
+            "payment": {"methodToken": token}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_complete_checkout_is_accepted_and_normalised() {
+        let d = CheckoutDetails::try_from(&input("ada@example.com", "pm_card_visa")).unwrap();
+        assert_eq!(d.shipping_address.country, "US");
+        assert_eq!(d.payment.method_token, "pm_card_visa");
+    }
+
+    #[test]
+    fn a_bad_email_or_token_is_refused_with_its_field() {
+        let e = CheckoutDetails::try_from(&input("ada.example.com", "pm_card_visa")).unwrap_err();
+        assert_eq!(e.field, "customer.email");
+        let e =
+            CheckoutDetails::try_from(&input("ada@example.com", "4242424242424242")).unwrap_err();
+        assert_eq!(e.field, "payment.methodToken");
+    }
+}

@@ -1,0 +1,154 @@
+//! Orders, their statuses and the transitions allowed between them.
+
+use serde::{Deserialize, Serialize};
+
+use super::checkout::{Address, Customer};
+use super::money::Money;
+use super::product::Sku;
+
+/// Where an order is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OrderStatus {
+    /// Written at checkout; the workflow has not reserved stock yet.
+    Pending,
+    /// Every line's stock is held for the order.
+    Reserved,
+    Paid,
+    Shipped,
+    Delivered,
+    /// Stock was short for at least one line; nothing is held.
+    Rejected,
+    PaymentFailed,
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 8] = [
+        Self::Pending,
+        Self::Reserved,
+        Self::Paid,
+        Self::Shipped,
+        Self::Delivered,
+        Self::Rejected,
+        Self::PaymentFailed,
+        Self::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Reserved => "RESERVED",
+            Self::Paid => "PAID",
+            Self::Shipped => "SHIPPED",
+            Self::Delivered => "DELIVERED",
+            Self::Rejected => "REJECTED",
+            Self::PaymentFailed => "PAYMENT_FAILED",
+            Self::Cancelled => "CANCELLED",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    /// The statuses an order may move to this one from.
+    pub fn allowed_previous(self) -> &'static [OrderStatus] {
+        use OrderStatus::*;
+        match self {
+            Pending => &[],
+            Reserved | Rejected => &[Pending],
+            Paid | PaymentFailed => &[Reserved],
+            Shipped => &[Paid],
+            Delivered => &[Shipped],
+            Cancelled => &[Pending, Reserved, Paid],
+        }
+    }
+
+    pub fn can_follow(self, previous: OrderStatus) -> bool {
+        self.allowed_previous().contains(&previous)
+    }
+}
+
+/// One entry of an order's status history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: OrderStatus,
+    pub at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// One priced line, frozen at checkout.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLine {
+    pub sku: Sku,
+    pub name: String,
+    pub quantity: u32,
+    pub unit_price: Money,
+    pub line_total: Money,
+}
+
+/// How the customer pays: the gateway's token, never card data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentMethod {
+    pub method_token: String,
+}
+
+/// An order as stored and shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    pub order_id: String,
+    pub order_number: String,
+    pub customer_sub: String,
+    pub customer: Customer,
+    pub shipping_address: Address,
+    #[serde(default)]
+    pub billing_address: Option<Address>,
+    pub payment: PaymentMethod,
+    pub lines: Vec<OrderLine>,
+    pub subtotal: Money,
+    pub total: Money,
+    pub status: OrderStatus,
+    pub status_history: Vec<StatusChange>,
+    pub cart_id: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Formats the customer-facing order number from the shop's sequence.
+pub fn order_number(sequence: i64) -> String {
+    format!("ORD-{sequence:06}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pending_order_can_be_reserved_or_rejected_but_not_shipped() {
+        assert!(OrderStatus::Reserved.can_follow(OrderStatus::Pending));
+        assert!(OrderStatus::Rejected.can_follow(OrderStatus::Pending));
+        assert!(!OrderStatus::Shipped.can_follow(OrderStatus::Pending));
+        assert!(!OrderStatus::Reserved.can_follow(OrderStatus::Reserved));
+    }
+
+    #[test]
+    fn statuses_round_trip_through_their_names() {
+        for s in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::json!(s.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn order_numbers_are_short_and_padded() {
+        assert_eq!(order_number(42), "ORD-000042");
+    }
+}

@@ -1,0 +1,25 @@
+//! The Order Service library: everything the Lambda functions share.
+//!
+//! - [`domain`]: money, products, carts, orders and the rules between them.
+//!   Plain Rust: no `lambda_*`, no `aws_sdk_*`.
+//! - [`store`]: the DynamoDB adapter that keeps the domain's state, translating
+//!   conditional-check failures into domain errors.
+//! - [`workflow`]: the Step Functions adapter (start executions, task callbacks).
+//! - [`api`]: the HTTP handlers behind API Gateway and the one place that turns
+//!   errors into status codes.
+//! - [`workers`]: the SQS-driven workflow steps.
+//! - [`config`], [`app`], [`telemetry`], [`auth`]: wiring shared by every function.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod domain;
+mod jwks;
+pub mod store;
+pub mod telemetry;
+pub mod workers;
+pub mod workflow;
+
+pub use app::App;
+pub use config::Config;

@@ -1,0 +1,85 @@
+//! Workflow steps driven by SQS: each message carries an order id and the
+//! Step Functions task token of a `sendMessage.waitForTaskToken` state.
+//! A batch answers with the ids of the messages that failed, so only those
+//! are retried and, past the queue's receive limit, land in its DLQ.
+
+pub mod reserve_stock;
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use serde::Deserialize;
+use tracing::Instrument;
+
+use crate::App;
+
+/// The message a workflow task sends to a worker queue.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepMessage {
+    pub order_id: String,
+    pub task_token: String,
+}
+
+/// The SQS-driven workers, each deployed as its own function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Worker {
+    ReserveStock,
+}
+
+impl Worker {
+    pub const ALL: &'static [Worker] = &[Worker::ReserveStock];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Worker::ReserveStock => "reserve-stock",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|w| w.name() == name)
+    }
+
+    async fn step(self, app: &App, message: StepMessage) -> anyhow::Result<()> {
+        match self {
+            Worker::ReserveStock => reserve_stock::reserve_stock(app, message).await,
+        }
+    }
+
+    /// Processes a batch; one span per message; failures listed by id.
+    pub async fn handle(self, app: &App, event: SqsEvent) -> SqsBatchResponse {
+        let mut failures = Vec::new();
+        for record in event.records {
+            let message_id = record.message_id.clone().unwrap_or_default();
+            let span = tracing::info_span!("step", worker = self.name(), %message_id);
+            let outcome = async {
+                let body = record.body.as_deref().unwrap_or_default();
+                let message: StepMessage = serde_json::from_str(body)
+                    .map_err(|e| anyhow::anyhow!("the message is not a workflow step: {e}"))?;
+                self.step(app, message).await
+            }
+            .instrument(span)
+            .await;
+            if let Err(error) = outcome {
+                tracing::error!(worker = self.name(), %message_id, error = ?error, "step failed");
+                let mut failure = BatchItemFailure::default();
+                failure.item_identifier = message_id;
+                failures.push(failure);
+            }
+        }
+        let mut response = SqsBatchResponse::default();
+        response.batch_item_failures = failures;
+        response
+    }
+}
+
+/// A worker function's whole `main`.
+pub async fn run(worker: Worker) -> Result<(), lambda_runtime::Error> {
+    crate::telemetry::init();
+    let app = App::from_env().await?;
+    let app = &app;
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |event: lambda_runtime::LambdaEvent<SqsEvent>| async move {
+            Ok::<_, std::convert::Infallible>(worker.handle(app, event.payload).await)
+        },
+    ))
+    .await
+}
