@@ -47,7 +47,14 @@ pub fn project_root() -> anyhow::Result<PathBuf> {
 /// A running moto server, stopped when dropped.
 pub struct Emulator {
     pub endpoint: String,
-    child: tokio::process::Child,
+    child: std::process::Child,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Emulator {
@@ -59,7 +66,7 @@ impl Emulator {
             bail!("{} is missing: run `make setup` first", python.display());
         }
         let port = if port == 0 { free_port()? } else { port };
-        let child = tokio::process::Command::new(python)
+        let child = std::process::Command::new(python)
             .arg(root.join("local/emulator.py"))
             .arg("--port")
             .arg(port.to_string())
@@ -67,7 +74,6 @@ impl Emulator {
             .arg(std::process::id().to_string())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .kill_on_drop(true)
             .spawn()
             .context("starting the emulator")?;
         let endpoint = format!("http://127.0.0.1:{port}");
@@ -91,7 +97,7 @@ impl Emulator {
         sdk_config(&self.endpoint).await
     }
 
-    pub fn pid(&self) -> Option<u32> {
+    pub fn pid(&self) -> u32 {
         self.child.id()
     }
 }

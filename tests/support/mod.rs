@@ -1,1 +1,237 @@
+//! Test support: `spawn_app()` gives each test its own stack (tables,
+//! queues, state machine, gateway, workers) in one shared emulator, so tests
+//! run in parallel without seeing each other's data.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use local::identity::LocalIdentityProvider;
+use local::{project_root, Emulator, LocalStack};
+use serde_json::{json, Value};
+use shared::store::Store;
+
+struct Shared {
+    endpoint: String,
+    idp: LocalIdentityProvider,
+    _emulator: Emulator,
+}
+
+static SHARED: OnceLock<Shared> = OnceLock::new();
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+fn shared_state() -> &'static Shared {
+    SHARED.get_or_init(|| {
+        // Started on a runtime of its own: the emulator outlives each test's runtime.
+        let root = project_root().expect("project root");
+        let emulator = std::thread::spawn(move || {
+            tokio::runtime::Runtime::new()
+                .expect("runtime")
+                .block_on(Emulator::start(&root, 0))
+        })
+        .join()
+        .expect("emulator thread")
+        .expect("the emulator starts (run `make setup` first)");
+        Shared {
+            endpoint: emulator.endpoint.clone(),
+            idp: LocalIdentityProvider::generate().expect("key"),
+            _emulator: emulator,
+        }
+    })
+}
+
+/// One test's running service.
+pub struct TestApp {
+    pub url: String,
+    pub http: reqwest::Client,
+    pub stack: LocalStack,
+    pub sdk: aws_config::SdkConfig,
+}
+
+/// Starts a fresh stack for one test.
+pub async fn spawn_app() -> TestApp {
+    static LOGS: std::sync::Once = std::sync::Once::new();
+    LOGS.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            shared::telemetry::init();
+        }
+    });
+    let shared = shared_state();
+    let root = project_root().expect("project root");
+    let sdk = local::sdk_config(&shared.endpoint).await;
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    let name = format!("t{}-{n}", std::process::id());
+    let stack = LocalStack::start(
+        &root,
+        &sdk,
+        &name,
+        "127.0.0.1:0".parse().unwrap(),
+        &shared.idp,
+    )
+    .await
+    .expect("the stack starts");
+    TestApp {
+        url: stack.base_url.clone(),
+        http: reqwest::Client::builder()
+            .pool_max_idle_per_host(64)
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("client"),
+        stack,
+        sdk,
+    }
+}
+
+/// A decoded response.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub fn token(&self, sub: &str) -> String {
+        shared_state().idp.token(sub, false, 3600).expect("token")
+    }
+
+    pub fn admin_token(&self) -> String {
+        shared_state()
+            .idp
+            .token("admin-1", true, 3600)
+            .expect("token")
+    }
+
+    pub fn store(&self) -> Store {
+        Store::new(
+            self.stack.app.dynamo.clone(),
+            self.stack.app.config.tables.clone(),
+        )
+    }
+
+    /// Sends a request with an optional bearer token, extra headers and a raw body.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<String>,
+    ) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut request = self.http.request(method, format!("{}{path}", self.url));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        if let Some(b) = body {
+            request = request.header("content-type", "application/json").body(b);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Reply { status, body }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.send("GET", path, token, &[], None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.send("POST", path, token, &[], Some(body.to_string()))
+            .await
+    }
+
+    /// Creates a product with `stock` units through the admin API.
+    pub async fn create_product(&self, sku: &str, price: i64, stock: i64) {
+        let admin = self.admin_token();
+        let r = self
+            .post(
+                "/admin/products",
+                Some(&admin),
+                json!({"sku": sku, "name": format!("Product {sku}"), "price": {"amount": price, "currency": "USD"}, "lowStockThreshold": 2}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{:?}", r.body);
+        if stock > 0 {
+            let r = self
+                .post(
+                    &format!("/admin/products/{sku}/stock"),
+                    Some(&admin),
+                    json!({"delta": stock, "reason": "received"}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{:?}", r.body);
+        }
+    }
+
+    /// A new cart for `token`'s customer holding `lines`.
+    pub async fn cart_with(&self, token: Option<&str>, lines: &[(&str, i64)]) -> String {
+        let r = self.send("POST", "/carts", token, &[], None).await;
+        assert_eq!(r.status, 201, "{:?}", r.body);
+        let cart = r.body["cartId"].as_str().expect("cartId").to_string();
+        for (sku, quantity) in lines {
+            let r = self
+                .post(
+                    &format!("/carts/{cart}/items"),
+                    token,
+                    json!({"sku": sku, "quantity": quantity}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{:?}", r.body);
+        }
+        cart
+    }
+
+    pub async fn checkout(&self, cart: &str, token: &str, key: &str, body: &Value) -> Reply {
+        let headers = [("idempotency-key", key)];
+        self.send(
+            "POST",
+            &format!("/carts/{cart}/checkout"),
+            Some(token),
+            &headers,
+            Some(body.to_string()),
+        )
+        .await
+    }
+
+    /// Waits until the order leaves PENDING and returns it (as its customer sees it).
+    pub async fn settled_order(&self, order_id: &str, token: &str) -> Value {
+        for _ in 0..600 {
+            let r = self.get(&format!("/orders/{order_id}"), Some(token)).await;
+            assert_eq!(r.status, 200, "{:?}", r.body);
+            if r.body["status"] != "PENDING" {
+                return r.body;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("order {order_id} stayed PENDING");
+    }
+
+    /// Stock figures of one SKU from the admin inventory.
+    pub async fn stock(&self, sku: &str) -> (i64, i64, i64) {
+        let p = self
+            .store()
+            .get_product(&shared::domain::product::Sku::parse(sku).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        (p.on_hand, p.reserved, p.available)
+    }
+}
+
+/// A valid checkout body.
+pub fn checkout_body(name: &str) -> Value {
+    json!({
+        "customer": {"name": name, "email": "ada@example.com", "phone": "+15555550100"},
+        "shippingAddress": {"line1": "1 Main St", "line2": null, "city": "Springfield", "region": "IL", "postalCode": "62701", "country": "US"},
+        "billingAddress": null,
+        "payment": {"methodToken": "pm_card_visa"}
+    })
+}

@@ -191,9 +191,9 @@ impl Store {
         now: &str,
     ) -> Result<Product, UpdateProductError> {
         let listing = if details.active {
-            "SET listing = :listing"
+            ", listing = :listing"
         } else {
-            "REMOVE listing"
+            " REMOVE listing"
         };
         let mut update = self
             .client
@@ -203,7 +203,7 @@ impl Store {
             .update_expression(format!(
                 "SET #name = :name, description = :description, price = :price, active = :active, \
                  allowBackorder = :backorder, lowStockThreshold = :threshold, \
-                 weightGrams = :weight, updatedAt = :now {listing}"
+                 weightGrams = :weight, updatedAt = :now{listing}"
             ))
             .condition_expression("attribute_exists(sku)")
             .expression_attribute_names("#name", "name")
