@@ -1,0 +1,263 @@
+//! The real function binaries under `cargo lambda watch`, invoked with the
+//! sample events in `events/` against a stack in the emulator: what
+//! `cargo lambda invoke --data-file events/<f>.json` (and `sam local invoke
+//! -e`) shows a developer.
+
+use std::io::Write;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use shared::domain::cart::{Cart, CartLine};
+use shared::domain::checkout::{Address, Customer};
+use shared::domain::money::{Currency, Money};
+use shared::domain::order::{Order, OrderLine, OrderStatus, PaymentMethod, StatusChange};
+use shared::domain::product::Sku;
+use shared::store::idempotency::IdempotencyRecord;
+use tests::spawn_app;
+
+const CART: &str = "5f0c1b8e-3d2a-4c1e-9b7a-2f4e6d8c0a11";
+const ORDER: &str = "0193f7a2-8c4d-7e21-b5a0-4c3d2e1f0a9b";
+
+/// Function name → expected status, in the order they run.
+const CASES: &[(&str, u16)] = &[
+    ("list-products", 200),
+    ("get-product", 200),
+    ("create-product", 201),
+    ("update-product", 200),
+    ("adjust-stock", 200),
+    ("list-inventory", 200),
+    ("archive-product", 200),
+    ("create-cart", 201),
+    ("get-cart", 200),
+    ("add-cart-item", 200),
+    ("update-cart-item", 200),
+    ("remove-cart-item", 200),
+    ("checkout", 202),
+    ("list-my-orders", 200),
+    ("get-my-order", 200),
+    ("admin-list-orders", 200),
+    ("admin-get-order", 200),
+];
+
+struct Watch(std::process::Child);
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        // The watcher and the function processes it started share a group.
+        let _ = Command::new("kill")
+            .arg("--")
+            .arg(format!("-{}", self.0.id()))
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+fn cargo_lambda(root: &Path) -> Command {
+    let mut command = Command::new("cargo");
+    let path = format!(
+        "{}:{}",
+        root.join(".venv/bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    command.arg("lambda").current_dir(root).env("PATH", path);
+    command
+}
+
+async fn seed(app: &tests::TestApp) {
+    let store = app.store();
+    local::seed::seed_demo_catalog(&app.stack.app)
+        .await
+        .unwrap();
+    let now = shared::domain::now_rfc3339();
+    let later = chrono_like_now() + 3600;
+    let mut cart = Cart::new(CART.into(), None, &now, later);
+    cart.lines.push(CartLine {
+        sku: Sku::parse("MUG-LOGO").unwrap(),
+        quantity: 1,
+    });
+    store.create_cart(&cart).await.unwrap();
+
+    // A pending order of alice's, placed from a cart of its own.
+    let order_cart = Cart::new(
+        "6a1d2c9f-0000-4000-8000-000000000001".into(),
+        Some("alice".into()),
+        &now,
+        later,
+    );
+    store.create_cart(&order_cart).await.unwrap();
+    let usd = Currency::parse("USD").unwrap();
+    let price = Money {
+        amount: 1_400,
+        currency: usd.clone(),
+    };
+    let order = Order {
+        order_id: ORDER.into(),
+        order_number: "ORD-000777".into(),
+        customer_sub: "alice".into(),
+        customer: Customer {
+            name: "Ada Lovelace".into(),
+            email: "ada@example.com".into(),
+            phone: None,
+        },
+        shipping_address: Address {
+            line1: "1 Main St".into(),
+            line2: None,
+            city: "Springfield".into(),
+            region: Some("IL".into()),
+            postal_code: "62701".into(),
+            country: "US".into(),
+        },
+        billing_address: None,
+        payment: PaymentMethod {
+            method_token: "pm_card_visa".into(),
+        },
+        lines: vec![OrderLine {
+            sku: Sku::parse("MUG-LOGO").unwrap(),
+            name: "Logo mug".into(),
+            quantity: 1,
+            unit_price: price.clone(),
+            line_total: price.clone(),
+        }],
+        subtotal: price.clone(),
+        total: price,
+        status: OrderStatus::Pending,
+        status_history: vec![StatusChange {
+            status: OrderStatus::Pending,
+            at: now.clone(),
+            reason: None,
+        }],
+        cart_id: order_cart.cart_id.clone(),
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    let record = IdempotencyRecord {
+        pk: "checkout#alice#seed".into(),
+        request_hash: "seed".into(),
+        status_code: 202,
+        response_body: "{}".into(),
+        order_id: ORDER.into(),
+        expires_at: later,
+    };
+    store
+        .place_order(&order, &order_cart, &record, chrono_like_now())
+        .await
+        .unwrap();
+}
+
+fn chrono_like_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn invoke(root: &Path, port: u16, function: &str) -> Value {
+    let out = cargo_lambda(root)
+        .args([
+            "invoke",
+            function,
+            "--invoke-address",
+            "127.0.0.1",
+            "--invoke-port",
+        ])
+        .arg(port.to_string())
+        .args(["--output-format", "json", "--data-file"])
+        .arg(format!("events/{function}.json"))
+        .output()
+        .expect("cargo lambda invoke runs");
+    assert!(
+        out.status.success(),
+        "{function}: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{function}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_function_binary_answers_its_sample_event_under_cargo_lambda() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let root = local::project_root().unwrap();
+
+    // The environment template.yaml gives the functions, resolved for this stack.
+    let env = app
+        .stack
+        .stack
+        .environments
+        .get("checkout")
+        .cloned()
+        .unwrap();
+    let mut env_file = tempfile_in(&root);
+    for (k, v) in env.iter().filter(|(k, _)| !k.starts_with("JWT_")) {
+        writeln!(env_file.1, "{k}={v}").unwrap();
+    }
+    let endpoint = app.sdk.endpoint_url().unwrap().to_string();
+    writeln!(env_file.1, "AWS_ENDPOINT_URL={endpoint}\nAWS_ACCESS_KEY_ID=testing\nAWS_SECRET_ACCESS_KEY=testing\nAWS_REGION=us-east-1\nRUST_LOG=info").unwrap();
+    env_file.1.flush().unwrap();
+
+    let port = local::free_port().unwrap();
+    let watch = Watch(
+        cargo_lambda(&root)
+            .args([
+                "watch",
+                "--ignore-changes",
+                "--quiet",
+                "--invoke-address",
+                "127.0.0.1",
+                "--invoke-port",
+            ])
+            .arg(port.to_string())
+            .arg("--env-file")
+            .arg(&env_file.0)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("cargo lambda watch starts"),
+    );
+    for _ in 0..600 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    for (function, expected) in CASES {
+        let root = root.clone();
+        let response = tokio::task::spawn_blocking(move || invoke(&root, port, function))
+            .await
+            .unwrap();
+        let status = response["statusCode"].as_u64().unwrap_or_default();
+        assert_eq!(status, u64::from(*expected), "{function}: {response}");
+        let body: Value =
+            serde_json::from_str(response["body"].as_str().unwrap_or("null")).unwrap();
+        assert!(body.is_object(), "{function} answers a JSON object: {body}");
+    }
+
+    // The worker: the seeded order is reserved, its batch has no failures.
+    let root2 = root.clone();
+    let response = tokio::task::spawn_blocking(move || invoke(&root2, port, "reserve-stock"))
+        .await
+        .unwrap();
+    assert_eq!(
+        response["batchItemFailures"],
+        serde_json::json!([]),
+        "{response}"
+    );
+    let order = app.store().get_order(ORDER).await.unwrap().unwrap();
+    assert_eq!(order.status, OrderStatus::Reserved);
+    drop(watch);
+}
+
+fn tempfile_in(root: &Path) -> (std::path::PathBuf, std::fs::File) {
+    let dir = root.join("target/tmp");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("lambda-env-{}", std::process::id()));
+    let file = std::fs::File::create(&path).unwrap();
+    (path, file)
+}
