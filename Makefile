@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 3000
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: dev test token setup lint unit e2e build package clean
+.PHONY: dev test token setup build bench clean
 
 ## dev: start the whole service locally on the emulator (Ctrl-C stops it)
 dev: $(STAMP)
@@ -25,7 +25,7 @@ test: $(STAMP)
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cfn-lint template.yaml
-	cargo test --workspace -- --test-threads=2
+	cargo nextest run --workspace --profile $(if $(CI),ci,default)
 
 ## setup: the pinned Python tools in .venv/
 setup: $(STAMP)
@@ -39,6 +39,12 @@ $(STAMP): local/requirements.lock
 build: $(STAMP)
 	rustup target add aarch64-unknown-linux-gnu
 	cargo lambda build --release --arm64 --output-format zip --package functions
+
+## bench: cold start and memory of release binaries on this machine (prints figures)
+bench: $(STAMP)
+	cargo build --release -p functions
+	cargo build --release -p local --bin bench-cold-start
+	target/release/bench-cold-start target/release 20
 
 clean:
 	rm -rf target $(VENV) .local

@@ -25,6 +25,10 @@ from moto.moto_server.werkzeug_app import (
 )
 
 
+# EMULATOR_SERIALISE=0 turns the lock off, to show the oversell it prevents.
+SERIALISE = os.environ.get("EMULATOR_SERIALISE", "1") != "0"
+
+
 class SerialisedDynamoDB:
     def __init__(self, app):
         self.app = app
@@ -32,7 +36,7 @@ class SerialisedDynamoDB:
 
     def __call__(self, environ, start_response):
         target = environ.get("HTTP_X_AMZ_TARGET", "")
-        if target.startswith("DynamoDB_"):
+        if target.startswith("DynamoDB_") and SERIALISE:
             with self.lock:
                 # Materialise the response inside the lock.
                 return list(self.app(environ, start_response))

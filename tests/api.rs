@@ -704,3 +704,38 @@ async fn products_and_orders_page_with_a_cursor() {
         400
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_storefront_origin_passes_cors_as_the_template_configures_it() {
+    let app = spawn_app().await;
+    let preflight = app
+        .http
+        .request(reqwest::Method::OPTIONS, format!("{}/carts", app.url))
+        .header("origin", "http://localhost:5173")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization,content-type",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status().as_u16(), 204);
+    let methods = preflight.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap();
+    assert!(methods.contains("POST") && methods.contains("PATCH"));
+    let headers = preflight.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap();
+    assert!(headers.contains("idempotency-key"));
+
+    let listed = app
+        .http
+        .get(format!("{}/products", app.url))
+        .header("origin", "http://localhost:5173")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.headers()["access-control-allow-origin"], "*");
+}

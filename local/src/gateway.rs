@@ -87,11 +87,35 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The API's `CorsConfiguration`, answered as API Gateway does: preflight
+/// requests get 204 with the allowed methods and headers, and responses to
+/// an allowed origin carry `access-control-allow-origin`.
+#[derive(Clone, Debug, Default)]
+pub struct Cors {
+    pub allow_origins: Vec<String>,
+    pub allow_headers: Vec<String>,
+    pub allow_methods: Vec<String>,
+}
+
+impl Cors {
+    fn allowed_origin(&self, origin: &str) -> Option<String> {
+        if self.allow_origins.iter().any(|o| o == "*") {
+            Some("*".to_string())
+        } else {
+            self.allow_origins
+                .iter()
+                .find(|o| o.as_str() == origin)
+                .cloned()
+        }
+    }
+}
+
 /// The routes, the token verifier and the local JWKS.
 pub struct Gateway {
     pub routes: Vec<Route>,
     pub verifier: JwtVerifier,
     pub jwks: serde_json::Value,
+    pub cors: Option<Cors>,
 }
 
 type GatewayResponse = Response<Full<Bytes>>;
@@ -137,7 +161,38 @@ impl Gateway {
         let started = std::time::Instant::now();
         let method = request.method().to_string();
         let path = request.uri().path().to_string();
-        let response = self.route(request, peer).await;
+        let origin = request
+            .headers()
+            .get("origin")
+            .and_then(|o| o.to_str().ok())
+            .map(str::to_string);
+        let allowed = origin
+            .as_deref()
+            .and_then(|o| self.cors.as_ref().and_then(|c| c.allowed_origin(o)));
+        let preflight = method == "OPTIONS"
+            && request
+                .headers()
+                .contains_key("access-control-request-method");
+        let mut response = match (&self.cors, preflight) {
+            (Some(cors), true) => {
+                let mut r = Response::builder().status(StatusCode::NO_CONTENT);
+                if allowed.is_some() {
+                    r = r
+                        .header("access-control-allow-methods", cors.allow_methods.join(","))
+                        .header("access-control-allow-headers", cors.allow_headers.join(","))
+                        .header("access-control-max-age", "300");
+                }
+                r.body(Full::new(Bytes::new())).unwrap_or_default()
+            }
+            _ => self.route(request, peer).await,
+        };
+        if let Some(origin) = allowed {
+            if let Ok(value) = hyper::header::HeaderValue::from_str(&origin) {
+                response
+                    .headers_mut()
+                    .insert("access-control-allow-origin", value);
+            }
+        }
         tracing::info!(
             target: "gateway",
             "{method} {path} -> {} ({} ms)",

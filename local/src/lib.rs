@@ -212,6 +212,7 @@ impl LocalStack {
             routes,
             verifier,
             jwks: serde_json::to_value(idp.jwks())?,
+            cors: stack.cors.clone(),
         };
         let (addr, task) = gateway.serve(listen).await?;
         tasks.push(task);

@@ -24,6 +24,7 @@ pub struct Stack {
     pub environments: HashMap<String, HashMap<String, String>>,
     /// Queue logical id → (url, arn).
     pub queues: HashMap<String, (String, String)>,
+    pub cors: Option<crate::gateway::Cors>,
 }
 
 fn seq<'a>(map: &'a Mapping, key: &str) -> Vec<&'a Mapping> {
@@ -270,5 +271,6 @@ pub async fn provision(root: &Path, sdk: &SdkConfig, stack: &str) -> anyhow::Res
         functions,
         environments,
         queues,
+        cors: template.cors(),
     })
 }

@@ -269,6 +269,28 @@ impl Template {
     }
 }
 
+impl Template {
+    /// The `CorsConfiguration` of the first `AWS::Serverless::HttpApi`.
+    pub fn cors(&self) -> Option<crate::gateway::Cors> {
+        let (_, api) = self
+            .resources_of("AWS::Serverless::HttpApi")
+            .into_iter()
+            .next()?;
+        let cors = get_map(&api, "CorsConfiguration")?;
+        let list = |key: &str| -> Vec<String> {
+            get(cors, key)
+                .and_then(Value::as_sequence)
+                .map(|s| s.iter().filter_map(|v| scalar(v).ok()).collect())
+                .unwrap_or_default()
+        };
+        Some(crate::gateway::Cors {
+            allow_origins: list("AllowOrigins"),
+            allow_headers: list("AllowHeaders"),
+            allow_methods: list("AllowMethods"),
+        })
+    }
+}
+
 pub fn scalar(value: &Value) -> anyhow::Result<String> {
     match value {
         Value::String(s) => Ok(s.clone()),

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::api::run(shared::api::Endpoint::AdminListOrders).await
+    shared::api::serve::admin_list_orders().await
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::api::run(shared::api::Endpoint::GetCart).await
+    shared::api::serve::get_cart().await
 }

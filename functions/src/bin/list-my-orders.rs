@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::api::run(shared::api::Endpoint::ListMyOrders).await
+    shared::api::serve::list_my_orders().await
 }

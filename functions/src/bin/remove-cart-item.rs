@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::api::run(shared::api::Endpoint::RemoveCartItem).await
+    shared::api::serve::remove_cart_item().await
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::api::run(shared::api::Endpoint::UpdateCartItem).await
+    shared::api::serve::update_cart_item().await
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::api::run(shared::api::Endpoint::UpdateProduct).await
+    shared::api::serve::update_product().await
 }

@@ -25,7 +25,7 @@ pub type HttpResponse = http::Response<Body>;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 macro_rules! endpoints {
-    ($($variant:ident => $name:literal => $handler:path,)*) => {
+    ($($variant:ident / $serve:ident => $name:literal => $handler:path,)*) => {
         /// Every HTTP endpoint; each is deployed as its own function, named
         /// like its binary in `functions/src/bin/` and in `template.yaml`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,37 +49,61 @@ macro_rules! endpoints {
                 result.unwrap_or_else(ApiError::into_response)
             }
         }
+
+        /// One `main` per function. Each calls [`run`] with its handler only,
+        /// so a function's binary links its own handler and no other.
+        pub mod serve {
+            use super::*;
+            $(
+                #[doc = concat!("The `", $name, "` function.")]
+                pub async fn $serve() -> Result<(), lambda_http::Error> {
+                    run(|app, request| $handler(app, request)).await
+                }
+            )*
+        }
     };
 }
 
 endpoints! {
-    ListProducts => "list-products" => products::list,
-    GetProduct => "get-product" => products::get,
-    CreateProduct => "create-product" => products::create,
-    UpdateProduct => "update-product" => products::update,
-    ArchiveProduct => "archive-product" => products::archive,
-    AdjustStock => "adjust-stock" => products::adjust_stock,
-    ListInventory => "list-inventory" => products::inventory,
-    CreateCart => "create-cart" => carts::create,
-    GetCart => "get-cart" => carts::get,
-    AddCartItem => "add-cart-item" => carts::add_item,
-    UpdateCartItem => "update-cart-item" => carts::update_item,
-    RemoveCartItem => "remove-cart-item" => carts::remove_item,
-    Checkout => "checkout" => checkout::checkout,
-    ListMyOrders => "list-my-orders" => orders::list_mine,
-    GetMyOrder => "get-my-order" => orders::get_mine,
-    AdminListOrders => "admin-list-orders" => orders::admin_list,
-    AdminGetOrder => "admin-get-order" => orders::admin_get,
+    ListProducts / list_products => "list-products" => products::list,
+    GetProduct / get_product => "get-product" => products::get,
+    CreateProduct / create_product => "create-product" => products::create,
+    UpdateProduct / update_product => "update-product" => products::update,
+    ArchiveProduct / archive_product => "archive-product" => products::archive,
+    AdjustStock / adjust_stock => "adjust-stock" => products::adjust_stock,
+    ListInventory / list_inventory => "list-inventory" => products::inventory,
+    CreateCart / create_cart => "create-cart" => carts::create,
+    GetCart / get_cart => "get-cart" => carts::get,
+    AddCartItem / add_cart_item => "add-cart-item" => carts::add_item,
+    UpdateCartItem / update_cart_item => "update-cart-item" => carts::update_item,
+    RemoveCartItem / remove_cart_item => "remove-cart-item" => carts::remove_item,
+    Checkout / checkout => "checkout" => checkout::checkout,
+    ListMyOrders / list_my_orders => "list-my-orders" => orders::list_mine,
+    GetMyOrder / get_my_order => "get-my-order" => orders::get_mine,
+    AdminListOrders / admin_list_orders => "admin-list-orders" => orders::admin_list,
+    AdminGetOrder / admin_get_order => "admin-get-order" => orders::admin_get,
 }
 
-/// A function's whole `main`: build the clients once, then serve requests.
-pub async fn run(endpoint: Endpoint) -> Result<(), lambda_http::Error> {
+/// A function's whole life: build the clients once, then serve requests
+/// with `handler`, turning its errors into JSON responses.
+pub async fn run<F, Fut>(handler: F) -> Result<(), lambda_http::Error>
+where
+    F: Fn(&'static App, Request) -> Fut + Send + Sync,
+    Fut: std::future::Future<Output = Result<HttpResponse, ApiError>> + Send,
+{
     crate::telemetry::init();
-    let app = App::from_env().await?;
-    let app = &app;
-    lambda_http::run(lambda_http::service_fn(move |request: Request| async move {
-        Ok::<_, Infallible>(endpoint.call(app, request).await)
-    }))
+    // The clients live as long as the execution environment.
+    let app: &'static App = Box::leak(Box::new(App::from_env().await?));
+    let handler = &handler;
+    lambda_http::run(lambda_http::service_fn(
+        move |request: Request| async move {
+            Ok::<_, Infallible>(
+                handler(app, request)
+                    .await
+                    .unwrap_or_else(ApiError::into_response),
+            )
+        },
+    ))
     .await
 }
 

@@ -1,0 +1,92 @@
+//! The template, the handlers, the sample events and the OpenAPI document
+//! describe the same API.
+
+use std::collections::BTreeSet;
+
+use local::template::Template;
+use shared::api::Endpoint;
+use shared::workers::Worker;
+
+fn camel(name: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '-' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_route_of_the_template_has_a_handler_an_event_and_an_openapi_operation() {
+    let root = local::project_root().unwrap();
+    let template = Template::load(&root.join("template.yaml"), "contract").unwrap();
+    let openapi: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root.join("openapi.yaml")).unwrap()).unwrap();
+
+    let mut from_template = BTreeSet::new();
+    for function in template.functions().unwrap() {
+        assert!(
+            Endpoint::from_name(&function.binary).is_some()
+                || Worker::from_name(&function.binary).is_some(),
+            "{} has no handler",
+            function.binary
+        );
+        assert!(
+            root.join("events")
+                .join(format!("{}.json", function.binary))
+                .exists(),
+            "events/{}.json is missing",
+            function.binary
+        );
+        assert!(
+            root.join("functions/src/bin")
+                .join(format!("{}.rs", function.binary))
+                .exists(),
+            "functions/src/bin/{}.rs is missing",
+            function.binary
+        );
+        for route in &function.routes {
+            from_template.insert((
+                route.method.to_lowercase(),
+                route.path.clone(),
+                camel(&function.binary),
+                route.public,
+            ));
+        }
+    }
+
+    let mut from_openapi = BTreeSet::new();
+    for (path, item) in openapi["paths"].as_mapping().unwrap() {
+        for (method, operation) in item.as_mapping().unwrap() {
+            let method = method.as_str().unwrap();
+            if !["get", "post", "put", "patch", "delete"].contains(&method) {
+                continue;
+            }
+            let security = operation["security"].as_sequence();
+            let public = security.is_some_and(|s| {
+                s.is_empty()
+                    || s.iter()
+                        .any(|r| r.as_mapping().is_some_and(|m| m.is_empty()))
+            });
+            from_openapi.insert((
+                method.to_string(),
+                path.as_str().unwrap().to_string(),
+                operation["operationId"].as_str().unwrap().to_string(),
+                public,
+            ));
+        }
+    }
+    assert_eq!(from_template, from_openapi);
+    assert_eq!(
+        from_template.len(),
+        Endpoint::ALL.len(),
+        "one route per endpoint function"
+    );
+}
