@@ -439,49 +439,38 @@ async fn bad_input_gets_a_4xx_json_error_and_writes_nothing() {
         "OPEN"
     );
 
-    let r = app
-        .post(
+    let admin_cases = [
+        (
             "/admin/products",
-            Some(&admin),
             json!({"sku": "bad sku", "name": "x", "price": {"amount": 1, "currency": "USD"}}),
-        )
-        .await;
-    assert_eq!(r.status, 400);
-    let r = app
-        .post(
+            400,
+        ),
+        (
             "/admin/products",
-            Some(&admin),
             json!({"sku": "NEG", "name": "x", "price": {"amount": -5, "currency": "USD"}}),
-        )
-        .await;
-    assert_eq!(r.status, 400);
-    let r = app
-        .post(
+            400,
+        ),
+        (
             "/admin/products",
-            Some(&admin),
             json!({"sku": "EUR", "name": "x", "price": {"amount": 5, "currency": "EUR"}}),
-        )
-        .await;
-    assert_eq!(r.status, 400);
-    let r = app
-        .post(
+            400,
+        ),
+        (
             "/admin/products",
-            Some(&admin),
             json!({"sku": "TEE", "name": "dup", "price": {"amount": 5, "currency": "USD"}}),
-        )
-        .await;
-    assert_eq!(r.status, 409);
-    let r = app
-        .post(
+            409,
+        ),
+        // Stock never goes below what is reserved, nor below zero.
+        (
             "/admin/products/TEE/stock",
-            Some(&admin),
             json!({"delta": -6, "reason": "write-off"}),
-        )
-        .await;
-    assert_eq!(
-        r.status, 409,
-        "stock never goes below what is reserved or zero"
-    );
+            409,
+        ),
+    ];
+    for (path, body, status) in admin_cases {
+        let r = app.post(path, Some(&admin), body).await;
+        assert_eq!(r.status, status, "{path}: {r:?}");
+    }
     assert_eq!(app.stock("TEE").await, (5, 0, 5));
     assert_eq!(app.get("/products/NOPE", None).await.status, 404);
     assert_eq!(app.get("/products?limit=0", None).await.status, 400);

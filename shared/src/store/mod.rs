@@ -105,6 +105,21 @@ pub(crate) fn decode_cursor(
     Ok(Some(item))
 }
 
+/// A page of domain values from a query's items and `LastEvaluatedKey`.
+pub(crate) fn page_of<T: serde::de::DeserializeOwned>(
+    items: Option<Vec<Item>>,
+    last_evaluated_key: Option<&Item>,
+) -> anyhow::Result<Page<T>> {
+    Ok(Page {
+        items: items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item)
+            .collect::<anyhow::Result<_>>()?,
+        next_cursor: encode_cursor(last_evaluated_key),
+    })
+}
+
 /// Reads an item into a domain type.
 pub(crate) fn from_item<T: serde::de::DeserializeOwned>(item: Item) -> anyhow::Result<T> {
     serde_dynamo::from_item(item).map_err(|e| anyhow::anyhow!("reading an item: {e}"))

@@ -5,8 +5,8 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteIte
 
 use super::idempotency::IdempotencyRecord;
 use super::{
-    cancellation_codes, decode_cursor, encode_cursor, from_item, is_cancelled, n, s, to_item,
-    unexpected, InvalidCursor, Item, Page, Store,
+    cancellation_codes, decode_cursor, from_item, is_cancelled, n, page_of, s, to_item, unexpected,
+    InvalidCursor, Item, Page, Store,
 };
 use crate::domain::cart::Cart;
 use crate::domain::order::{Order, OrderStatus, StatusChange};
@@ -215,15 +215,7 @@ impl Store {
             .send()
             .await
             .map_err(|e| unexpected("listing a customer's orders", e))?;
-        Ok(Page {
-            items: out
-                .items
-                .unwrap_or_default()
-                .into_iter()
-                .map(from_item)
-                .collect::<anyhow::Result<_>>()?,
-            next_cursor: encode_cursor(out.last_evaluated_key.as_ref()),
-        })
+        Ok(page_of(out.items, out.last_evaluated_key.as_ref())?)
     }
 
     /// All orders, newest first, optionally in one status and a time range.
@@ -271,15 +263,7 @@ impl Store {
             .send()
             .await
             .map_err(|e| unexpected("listing orders", e))?;
-        Ok(Page {
-            items: out
-                .items
-                .unwrap_or_default()
-                .into_iter()
-                .map(from_item)
-                .collect::<anyhow::Result<_>>()?,
-            next_cursor: encode_cursor(out.last_evaluated_key.as_ref()),
-        })
+        Ok(page_of(out.items, out.last_evaluated_key.as_ref())?)
     }
 
     /// Moves an order to `to` if its current status allows it, recording the

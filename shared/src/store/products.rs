@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem, Update};
 
 use super::{
-    decode_cursor, encode_cursor, from_item, is_cancelled, n, s, to_item, unexpected,
-    InvalidCursor, Item, Page, Store,
+    decode_cursor, from_item, is_cancelled, n, page_of, s, to_item, unexpected, InvalidCursor,
+    Item, Page, Store,
 };
 use crate::domain::product::{Product, ProductDetails, Sku, StockAdjustment};
 
@@ -75,6 +75,29 @@ fn product_item(product: &Product) -> anyhow::Result<Item> {
         item.insert("listing".into(), s("ACTIVE"));
     }
     Ok(item)
+}
+
+/// The product an `UpdateItem … ALL_NEW` conditional on the SKU existing returned.
+fn updated_product(
+    result: Result<
+        aws_sdk_dynamodb::operation::update_item::UpdateItemOutput,
+        aws_sdk_dynamodb::error::SdkError<
+            aws_sdk_dynamodb::operation::update_item::UpdateItemError,
+        >,
+    >,
+    sku: &Sku,
+    what: &str,
+) -> Result<Product, UpdateProductError> {
+    match result {
+        Ok(out) => Ok(from_item(out.attributes.unwrap_or_default())?),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+        {
+            Err(UpdateProductError::NotFound(sku.clone()))
+        }
+        Err(e) => Err(unexpected(what, e).into()),
+    }
 }
 
 impl Store {
@@ -229,16 +252,7 @@ impl Store {
         if details.active {
             update = update.expression_attribute_values(":listing", s("ACTIVE"));
         }
-        match update.send().await {
-            Ok(out) => Ok(from_item(out.attributes.unwrap_or_default())?),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(UpdateProductError::NotFound(sku.clone()))
-            }
-            Err(e) => Err(unexpected("updating a product", e).into()),
-        }
+        updated_product(update.send().await, sku, "updating a product")
     }
 
     /// Takes a product off the catalog; carts and orders keep their lines.
@@ -262,16 +276,7 @@ impl Store {
             .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
             .send()
             .await;
-        match result {
-            Ok(out) => Ok(from_item(out.attributes.unwrap_or_default())?),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(UpdateProductError::NotFound(sku.clone()))
-            }
-            Err(e) => Err(unexpected("archiving a product", e).into()),
-        }
+        updated_product(result, sku, "archiving a product")
     }
 
     /// Receives or writes off stock and records it in the ledger, atomically.
@@ -351,16 +356,7 @@ impl Store {
             .send()
             .await
             .map_err(|e| unexpected("listing products", e))?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(from_item)
-            .collect::<anyhow::Result<Vec<Product>>>()?;
-        Ok(Page {
-            items,
-            next_cursor: encode_cursor(out.last_evaluated_key.as_ref()),
-        })
+        Ok(page_of(out.items, out.last_evaluated_key.as_ref())?)
     }
 
     /// A page of every product's stock, optionally only those at or below
@@ -388,15 +384,6 @@ impl Store {
             .send()
             .await
             .map_err(|e| unexpected("listing inventory", e))?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(from_item)
-            .collect::<anyhow::Result<Vec<Product>>>()?;
-        Ok(Page {
-            items,
-            next_cursor: encode_cursor(out.last_evaluated_key.as_ref()),
-        })
+        Ok(page_of(out.items, out.last_evaluated_key.as_ref())?)
     }
 }
