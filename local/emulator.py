@@ -25,6 +25,26 @@ from moto.moto_server.werkzeug_app import (
 )
 
 
+def keep_task_failure_cause():
+    """moto 5.2.5's SendTaskFailure drops the ``cause`` parameter, so a
+    ``Catch`` sees ``$.error.Cause`` as null where AWS passes the worker's
+    reason. Forward it, as AWS does."""
+    from moto.core.responses import EmptyResult
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    def send_task_failure(self):
+        self.stepfunction_backend.send_task_failure(
+            self._get_param("taskToken"),
+            error=self._get_param("error"),
+            cause=self._get_param("cause"),
+        )
+        return EmptyResult()
+
+    StepFunctionResponse.send_task_failure = send_task_failure
+
+
+keep_task_failure_cause()
+
 # EMULATOR_SERIALISE=0 turns the lock off, to show the oversell it prevents.
 SERIALISE = os.environ.get("EMULATOR_SERIALISE", "1") != "0"
 

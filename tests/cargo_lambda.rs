@@ -11,11 +11,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 use shared::domain::cart::{Cart, CartLine};
-use shared::domain::checkout::{Address, Customer};
-use shared::domain::money::{Currency, Money};
-use shared::domain::order::{Order, OrderLine, OrderStatus, PaymentMethod, StatusChange};
+use shared::domain::order::OrderStatus;
 use shared::domain::product::Sku;
-use shared::store::idempotency::IdempotencyRecord;
 use tests::spawn_app;
 
 const CART: &str = "5f0c1b8e-3d2a-4c1e-9b7a-2f4e6d8c0a11";
@@ -80,71 +77,8 @@ async fn seed(app: &tests::TestApp) {
     });
     store.create_cart(&cart).await.unwrap();
 
-    // A pending order of alice's, placed from a cart of its own.
-    let order_cart = Cart::new(
-        "6a1d2c9f-0000-4000-8000-000000000001".into(),
-        Some("alice".into()),
-        &now,
-        later,
-    );
-    store.create_cart(&order_cart).await.unwrap();
-    let usd = Currency::parse("USD").unwrap();
-    let price = Money {
-        amount: 1_400,
-        currency: usd.clone(),
-    };
-    let order = Order {
-        order_id: ORDER.into(),
-        order_number: "ORD-000777".into(),
-        customer_sub: "alice".into(),
-        customer: Customer {
-            name: "Ada Lovelace".into(),
-            email: "ada@example.com".into(),
-            phone: None,
-        },
-        shipping_address: Address {
-            line1: "1 Main St".into(),
-            line2: None,
-            city: "Springfield".into(),
-            region: Some("IL".into()),
-            postal_code: "62701".into(),
-            country: "US".into(),
-        },
-        billing_address: None,
-        payment: PaymentMethod {
-            method_token: "pm_card_visa".into(),
-        },
-        lines: vec![OrderLine {
-            sku: Sku::parse("MUG-LOGO").unwrap(),
-            name: "Logo mug".into(),
-            quantity: 1,
-            unit_price: price.clone(),
-            line_total: price.clone(),
-        }],
-        subtotal: price.clone(),
-        total: price,
-        status: OrderStatus::Pending,
-        status_history: vec![StatusChange {
-            status: OrderStatus::Pending,
-            at: now.clone(),
-            reason: None,
-        }],
-        cart_id: order_cart.cart_id.clone(),
-        created_at: now.clone(),
-        updated_at: now,
-    };
-    let record = IdempotencyRecord {
-        pk: "checkout#alice#seed".into(),
-        request_hash: "seed".into(),
-        status_code: 202,
-        response_body: "{}".into(),
-        order_id: ORDER.into(),
-        expires_at: later,
-    };
-    store
-        .place_order(&order, &order_cart, &record, chrono_like_now())
-        .await
-        .unwrap();
+    // A pending order of alice's, for the order and worker events.
+    app.pending_order(ORDER, "alice", &[("MUG-LOGO", 1)]).await;
 }
 
 fn chrono_like_now() -> i64 {
@@ -194,11 +128,19 @@ async fn every_function_binary_answers_its_sample_event_under_cargo_lambda() {
         .unwrap();
     let mut env_file = tempfile_in(&root);
     for (k, v) in env.iter().filter(|(k, _)| !k.starts_with("JWT_")) {
-        writeln!(env_file.1, "{k}={v}").unwrap();
+        writeln!(env_file.1, "{k}={v:?}").unwrap();
     }
     let endpoint = app.sdk.endpoint_url().unwrap().to_string();
     writeln!(env_file.1, "AWS_ENDPOINT_URL={endpoint}\nAWS_ACCESS_KEY_ID=testing\nAWS_SECRET_ACCESS_KEY=testing\nAWS_REGION=us-east-1\nRUST_LOG=info").unwrap();
     env_file.1.flush().unwrap();
+
+    // Build the binaries first, so no invocation waits on the compiler.
+    let built = Command::new("cargo")
+        .args(["build", "--quiet", "-p", "functions"])
+        .current_dir(&root)
+        .status()
+        .expect("cargo build runs");
+    assert!(built.success());
 
     let port = local::free_port().unwrap();
     let watch = Watch(
@@ -207,6 +149,8 @@ async fn every_function_binary_answers_its_sample_event_under_cargo_lambda() {
                 "watch",
                 "--ignore-changes",
                 "--quiet",
+                "--timeout",
+                "600",
                 "--invoke-address",
                 "127.0.0.1",
                 "--invoke-port",
@@ -252,6 +196,7 @@ async fn every_function_binary_answers_its_sample_event_under_cargo_lambda() {
     let order = app.store().get_order(ORDER).await.unwrap().unwrap();
     assert_eq!(order.status, OrderStatus::Reserved);
     drop(watch);
+    let _ = std::fs::remove_file(&env_file.0);
 }
 
 fn tempfile_in(root: &Path) -> (std::path::PathBuf, std::fs::File) {

@@ -146,6 +146,8 @@ pub struct LocalStack {
     pub stack: Stack,
     /// An `App` with the stack's configuration, for seeding and inspection.
     pub app: App,
+    /// The payment sandbox every function charges through, and its ledger.
+    pub payments: shared::payments::sandbox::SandboxGateway,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -168,9 +170,13 @@ impl LocalStack {
     ) -> anyhow::Result<Self> {
         let stack = provision::provision(root, sdk, stack_name).await?;
         let verifier = idp.verifier();
+        // One sandbox gateway for all functions, as one payment provider is.
+        let sandbox = shared::payments::sandbox::SandboxGateway::default();
         let app_for = |binary: &str| -> App {
             let env = stack.environments.get(binary).cloned().unwrap_or_default();
-            App::new(Config::from_lookup(|k| env.get(k).cloned()), sdk).with_jwt(verifier.clone())
+            App::new(Config::from_lookup(|k| env.get(k).cloned()), sdk)
+                .with_jwt(verifier.clone())
+                .with_payments(shared::payments::PaymentGateway::Sandbox(sandbox.clone()))
         };
         let mut routes = Vec::new();
         let mut tasks = Vec::new();
@@ -208,6 +214,7 @@ impl LocalStack {
             }
         }
         let app = app_for("checkout");
+        let payments = sandbox.clone();
         let gateway = Gateway {
             routes,
             verifier,
@@ -221,6 +228,7 @@ impl LocalStack {
             addr,
             stack,
             app,
+            payments,
             tasks,
         })
     }

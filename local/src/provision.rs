@@ -255,10 +255,42 @@ async fn create_state_machines(
     Ok(())
 }
 
+async fn create_email_identities(template: &mut Template, sdk: &SdkConfig) -> anyhow::Result<()> {
+    let client = aws_sdk_sesv2::Client::new(sdk);
+    for (id, props) in template.resources_of("AWS::SES::EmailIdentity") {
+        let identity = template.resolve(
+            get_value(&props, "EmailIdentity").ok_or_else(|| anyhow!("{id}: no EmailIdentity"))?,
+        )?;
+        let result = client
+            .create_email_identity()
+            .email_identity(&identity)
+            .send()
+            .await;
+        if let Err(e) = result {
+            // Another stack in the same emulator may have created it.
+            if !matches!(
+                e.as_service_error(),
+                Some(aws_sdk_sesv2::operation::create_email_identity::CreateEmailIdentityError::AlreadyExistsException(_))
+            ) {
+                return Err(anyhow!("creating SES identity {identity}: {}", aws_sdk_sesv2::error::DisplayErrorContext(&e)));
+            }
+        }
+        template.set(
+            &id,
+            Resolved {
+                reference: identity,
+                attributes: HashMap::new(),
+            },
+        );
+    }
+    Ok(())
+}
+
 /// Provisions a whole stack named `stack` from `root/template.yaml`.
 pub async fn provision(root: &Path, sdk: &SdkConfig, stack: &str) -> anyhow::Result<Stack> {
     let mut template = Template::load(&root.join("template.yaml"), stack)?;
     create_tables(&mut template, sdk, stack).await?;
+    create_email_identities(&mut template, sdk).await?;
     let queues = create_queues(&mut template, sdk, stack).await?;
     create_state_machines(&mut template, sdk, root).await?;
     let functions = template.functions()?;

@@ -13,6 +13,9 @@ pub struct App {
     pub dynamo: aws_sdk_dynamodb::Client,
     pub sfn: aws_sdk_sfn::Client,
     pub sqs: aws_sdk_sqs::Client,
+    pub ses: aws_sdk_sesv2::Client,
+    pub payments: crate::payments::PaymentGateway,
+    pub carrier: crate::fulfilment::Carrier,
     /// Verifies optional bearer tokens on routes API Gateway leaves public.
     pub jwt: Option<JwtVerifier>,
 }
@@ -47,9 +50,18 @@ impl App {
             dynamo: aws_sdk_dynamodb::Client::new(sdk),
             sfn: aws_sdk_sfn::Client::new(sdk),
             sqs: aws_sdk_sqs::Client::new(sdk),
+            ses: aws_sdk_sesv2::Client::new(sdk),
+            payments: crate::payments::PaymentGateway::Sandbox(Default::default()),
+            carrier: crate::fulfilment::Carrier::Local(Default::default()),
             config,
             jwt,
         }
+    }
+
+    /// Uses `payments` (tests share one sandbox across functions to read its ledger).
+    pub fn with_payments(mut self, payments: crate::payments::PaymentGateway) -> Self {
+        self.payments = payments;
+        self
     }
 
     /// Replaces the token verifier (the local runner and tests use a local key).

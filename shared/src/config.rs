@@ -27,6 +27,10 @@ pub struct Config {
     /// Where the identity provider publishes its signing keys, used on the
     /// routes where signing in is optional (carts).
     pub jwt: Option<crate::auth::JwtSettings>,
+    /// The verified SES identity e-mails are sent from.
+    pub email_from: String,
+    /// The shop's name in e-mails.
+    pub shop_name: String,
 }
 
 impl Config {
@@ -63,6 +67,8 @@ impl Config {
             currency: or("SHOP_CURRENCY", "USD"),
             cart_ttl_seconds: or("CART_TTL_SECONDS", "604800").parse().unwrap_or(604_800),
             jwt,
+            email_from: or("EMAIL_FROM", "orders@example.com"),
+            shop_name: or("SHOP_NAME", "Order Service demo shop"),
         }
     }
 }

@@ -9,6 +9,12 @@ use std::time::Duration;
 use local::identity::LocalIdentityProvider;
 use local::{project_root, Emulator, LocalStack};
 use serde_json::{json, Value};
+use shared::domain::cart::Cart;
+use shared::domain::checkout::{Address, Customer};
+use shared::domain::money::{Currency, Money};
+use shared::domain::order::{Order, OrderLine, OrderStatus, PaymentMethod, StatusChange};
+use shared::domain::product::Sku;
+use shared::store::idempotency::IdempotencyRecord;
 use shared::store::Store;
 
 struct Shared {
@@ -201,17 +207,58 @@ impl TestApp {
         .await
     }
 
-    /// Waits until the order leaves PENDING and returns it (as its customer sees it).
+    /// Waits until the order's workflow has finished (SHIPPED, or a failure
+    /// status with its compensation done) and returns the order as its
+    /// customer sees it.
     pub async fn settled_order(&self, order_id: &str, token: &str) -> Value {
-        for _ in 0..600 {
-            let r = self.get(&format!("/orders/{order_id}"), Some(token)).await;
-            assert_eq!(r.status, 200, "{:?}", r.body);
-            if r.body["status"] != "PENDING" {
+        let sfn = aws_sdk_sfn::Client::new(&self.sdk);
+        let execution = self
+            .stack
+            .app
+            .config
+            .order_workflow_arn
+            .replace(":stateMachine:", ":execution:")
+            + ":"
+            + order_id;
+        for _ in 0..1200 {
+            let done = match sfn
+                .describe_execution()
+                .execution_arn(&execution)
+                .send()
+                .await
+            {
+                Ok(e) => e.status().as_str() != "RUNNING",
+                Err(_) => false,
+            };
+            if done {
+                let r = self.get(&format!("/orders/{order_id}"), Some(token)).await;
+                assert_eq!(r.status, 200, "{:?}", r.body);
                 return r.body;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("order {order_id} stayed PENDING");
+        panic!("the workflow of order {order_id} did not finish");
+    }
+
+    /// The status the workflow's execution ended in.
+    pub async fn execution_status(&self, order_id: &str) -> String {
+        let sfn = aws_sdk_sfn::Client::new(&self.sdk);
+        let execution = self
+            .stack
+            .app
+            .config
+            .order_workflow_arn
+            .replace(":stateMachine:", ":execution:")
+            + ":"
+            + order_id;
+        sfn.describe_execution()
+            .execution_arn(&execution)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_str()
+            .to_string()
     }
 
     /// Stock figures of one SKU from the admin inventory.
@@ -224,6 +271,146 @@ impl TestApp {
             .unwrap();
         (p.on_hand, p.reserved, p.available)
     }
+}
+
+impl TestApp {
+    /// Writes a PENDING order for `sub` straight into the store, without
+    /// starting its workflow (for driving workers and stock by hand).
+    pub async fn pending_order(&self, order_id: &str, sub: &str, lines: &[(&str, u32)]) -> Order {
+        let store = self.store();
+        let now = shared::domain::now_rfc3339();
+        let later = chrono_now() + 3600;
+        let cart = Cart::new(
+            uuid::Uuid::new_v4().to_string(),
+            Some(sub.into()),
+            &now,
+            later,
+        );
+        store.create_cart(&cart).await.unwrap();
+        let skus: Vec<Sku> = lines.iter().map(|(s, _)| Sku::parse(s).unwrap()).collect();
+        let products = store.get_products(&skus).await.unwrap();
+        let usd = Currency::parse("USD").unwrap();
+        let order_lines: Vec<OrderLine> = lines
+            .iter()
+            .map(|(sku, quantity)| {
+                let p = &products[&Sku::parse(sku).unwrap()];
+                OrderLine {
+                    sku: p.sku.clone(),
+                    name: p.name.clone(),
+                    quantity: *quantity,
+                    unit_price: p.price.clone(),
+                    line_total: p.price.times(*quantity).unwrap(),
+                }
+            })
+            .collect();
+        let total = order_lines.iter().fold(
+            Money {
+                amount: 0,
+                currency: usd,
+            },
+            |t, l| t.plus(&l.line_total).unwrap(),
+        );
+        let order = Order {
+            order_id: order_id.into(),
+            order_number: "ORD-999999".into(),
+            customer_sub: sub.into(),
+            customer: Customer {
+                name: "Ada Lovelace".into(),
+                email: "ada@example.com".into(),
+                phone: None,
+            },
+            shipping_address: Address {
+                line1: "1 Main St".into(),
+                line2: None,
+                city: "Springfield".into(),
+                region: Some("IL".into()),
+                postal_code: "62701".into(),
+                country: "US".into(),
+            },
+            billing_address: None,
+            payment: PaymentMethod {
+                method_token: "pm_card_visa".into(),
+            },
+            lines: order_lines,
+            subtotal: total.clone(),
+            total,
+            status: OrderStatus::Pending,
+            status_history: vec![StatusChange {
+                status: OrderStatus::Pending,
+                at: now.clone(),
+                reason: None,
+            }],
+            cart_id: cart.cart_id.clone(),
+            created_at: now.clone(),
+            updated_at: now,
+            stock_state: Default::default(),
+            payment_record: None,
+            shipment: None,
+        };
+        let record = IdempotencyRecord {
+            pk: format!("checkout#{sub}#{order_id}"),
+            request_hash: "seed".into(),
+            status_code: 202,
+            response_body: "{}".into(),
+            order_id: order_id.into(),
+            expires_at: later,
+        };
+        store
+            .place_order(&order, &cart, &record, chrono_now())
+            .await
+            .unwrap();
+        order
+    }
+}
+
+impl TestApp {
+    /// E-mails the emulator's SES sent to `to`, as (subject, body).
+    pub async fn sent_emails(&self, to: &str) -> Vec<(String, String)> {
+        let endpoint = self.sdk.endpoint_url().unwrap().to_string();
+        let data: Value = self
+            .http
+            .get(format!("{endpoint}/moto-api/data.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut out = Vec::new();
+        for message in data["ses"]["Message"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            let to_addresses = message["destinations"]["ToAddresses"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            if to_addresses.iter().any(|a| a == to) {
+                out.push((
+                    message["subject"].as_str().unwrap_or_default().to_string(),
+                    message["body"].as_str().unwrap_or_default().to_string(),
+                ));
+            }
+        }
+        out
+    }
+}
+
+pub fn chrono_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A valid checkout body paying with `token`, e-mailing `email`.
+pub fn checkout_body_with(email: &str, token: &str, postal_code: &str) -> Value {
+    let mut body = checkout_body("Ada Lovelace");
+    body["customer"]["email"] = json!(email);
+    body["payment"]["methodToken"] = json!(token);
+    body["shippingAddress"]["postalCode"] = json!(postal_code);
+    body
 }
 
 /// A valid checkout body.

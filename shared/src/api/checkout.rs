@@ -181,6 +181,9 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
         cart_id: cart.cart_id.clone(),
         created_at: now.clone(),
         updated_at: now,
+        stock_state: Default::default(),
+        payment_record: None,
+        shipment: None,
     };
     let body = serde_json::json!({
         "orderId": order.order_id,

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::domain::checkout::{Address, Customer};
 use crate::domain::money::Money;
-use crate::domain::order::{Order, OrderLine, OrderStatus, StatusChange};
+use crate::domain::order::{Order, OrderLine, OrderStatus, PaymentRecord, Shipment, StatusChange};
 use crate::store::orders::OrderFilter;
 use crate::store::Page;
 use crate::App;
@@ -30,8 +30,20 @@ pub struct OrderView {
     pub subtotal: Money,
     pub total: Money,
     pub status_history: Vec<StatusChange>,
+    pub shipment: Option<Shipment>,
+    /// What the customer may see of how they paid.
+    pub payment_method: Option<PaymentMethodView>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// The payment method as shown on an order: type, brand, last 4.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentMethodView {
+    pub method_type: Option<String>,
+    pub brand: Option<String>,
+    pub last4: Option<String>,
 }
 
 impl From<Order> for OrderView {
@@ -47,6 +59,12 @@ impl From<Order> for OrderView {
             subtotal: o.subtotal,
             total: o.total,
             status_history: o.status_history,
+            shipment: o.shipment,
+            payment_method: o.payment_record.map(|p| PaymentMethodView {
+                method_type: p.method_type,
+                brand: p.brand,
+                last4: p.last4,
+            }),
             created_at: o.created_at,
             updated_at: o.updated_at,
         }
@@ -61,6 +79,7 @@ pub struct AdminOrderView {
     pub order: OrderView,
     pub customer_sub: String,
     pub cart_id: String,
+    pub payment: Option<PaymentRecord>,
 }
 
 impl From<Order> for AdminOrderView {
@@ -68,6 +87,7 @@ impl From<Order> for AdminOrderView {
         Self {
             customer_sub: o.customer_sub.clone(),
             cart_id: o.cart_id.clone(),
+            payment: o.payment_record.clone(),
             order: OrderView::from(o),
         }
     }

@@ -97,6 +97,65 @@ pub struct PaymentMethod {
     pub method_token: String,
 }
 
+/// Whether the order's stock is held, given back or gone out of the door.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StockState {
+    /// Nothing reserved (yet, or ever).
+    #[default]
+    NotHeld,
+    /// Reserved: counted in `reserved`, not in `available`.
+    Held,
+    /// Given back to `available` by compensation or cancellation.
+    Released,
+    /// Shipped: taken off `onHand`.
+    Committed,
+}
+
+/// Where the money stands with the gateway.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PaymentStatus {
+    Captured,
+    Declined,
+    Refunded,
+}
+
+/// What the order keeps of its payment: the provider's ids and what the
+/// customer may see of the method, never card data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRecord {
+    pub provider: String,
+    pub status: PaymentStatus,
+    #[serde(default)]
+    pub payment_id: Option<String>,
+    #[serde(default)]
+    pub method_type: Option<String>,
+    #[serde(default)]
+    pub brand: Option<String>,
+    #[serde(default)]
+    pub last4: Option<String>,
+    pub amount: Money,
+    #[serde(default)]
+    pub decline_code: Option<String>,
+    #[serde(default)]
+    pub refund_id: Option<String>,
+    #[serde(default)]
+    pub refunded: Option<Money>,
+    pub updated_at: String,
+}
+
+/// The parcel, once a carrier has it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shipment {
+    pub carrier: String,
+    pub tracking_number: String,
+    pub tracking_url: String,
+    pub shipped_at: String,
+}
+
 /// An order as stored and shown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -117,6 +176,12 @@ pub struct Order {
     pub cart_id: String,
     pub created_at: String,
     pub updated_at: String,
+    #[serde(default)]
+    pub stock_state: StockState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_record: Option<PaymentRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipment: Option<Shipment>,
 }
 
 /// Formats the customer-facing order number from the shop's sequence.

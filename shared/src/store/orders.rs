@@ -346,9 +346,10 @@ impl Store {
             .table_name(&self.tables.orders)
             .key("orderId", s(&order.order_id))
             .update_expression(
-                "SET #status = :reserved, statusHistory = list_append(statusHistory, :entry), updatedAt = :now",
+                "SET #status = :reserved, statusHistory = list_append(statusHistory, :entry), updatedAt = :now, stockState = :held",
             )
             .condition_expression("#status = :pending")
+            .expression_attribute_values(":held", s("HELD"))
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":reserved", s(OrderStatus::Reserved.as_str()))
             .expression_attribute_values(":pending", s(OrderStatus::Pending.as_str()))

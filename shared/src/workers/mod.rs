@@ -3,7 +3,10 @@
 //! A batch answers with the ids of the messages that failed, so only those
 //! are retried and, past the queue's receive limit, land in its DLQ.
 
+pub mod compensation;
+pub mod payment;
 pub mod reserve_stock;
+pub mod shipping;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use serde::Deserialize;
@@ -17,20 +20,49 @@ use crate::App;
 pub struct StepMessage {
     pub order_id: String,
     pub task_token: String,
+    /// notify-customer: which e-mail.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// mark-order-failed: the final status.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Why the workflow failed (the `Cause` a failed step reported).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// The SQS-driven workers, each deployed as its own function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Worker {
     ReserveStock,
+    ChargePayment,
+    FulfilOrder,
+    NotifyCustomer,
+    ReleaseStock,
+    RefundPayment,
+    MarkOrderFailed,
 }
 
 impl Worker {
-    pub const ALL: &'static [Worker] = &[Worker::ReserveStock];
+    pub const ALL: &'static [Worker] = &[
+        Worker::ReserveStock,
+        Worker::ChargePayment,
+        Worker::FulfilOrder,
+        Worker::NotifyCustomer,
+        Worker::ReleaseStock,
+        Worker::RefundPayment,
+        Worker::MarkOrderFailed,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Worker::ReserveStock => "reserve-stock",
+            Worker::ChargePayment => "charge-payment",
+            Worker::FulfilOrder => "fulfil-order",
+            Worker::NotifyCustomer => "notify-customer",
+            Worker::ReleaseStock => "release-stock",
+            Worker::RefundPayment => "refund-payment",
+            Worker::MarkOrderFailed => "mark-order-failed",
         }
     }
 
@@ -41,6 +73,12 @@ impl Worker {
     async fn step(self, app: &App, message: StepMessage) -> anyhow::Result<()> {
         match self {
             Worker::ReserveStock => reserve_stock::reserve_stock(app, message).await,
+            Worker::ChargePayment => payment::charge_payment(app, message).await,
+            Worker::FulfilOrder => shipping::fulfil_order(app, message).await,
+            Worker::NotifyCustomer => shipping::notify_customer(app, message).await,
+            Worker::ReleaseStock => compensation::release_stock(app, message).await,
+            Worker::RefundPayment => payment::refund_payment(app, message).await,
+            Worker::MarkOrderFailed => compensation::mark_order_failed(app, message).await,
         }
     }
 
@@ -69,6 +107,18 @@ impl Worker {
         response.batch_item_failures = failures;
         response
     }
+}
+
+/// Loads the order a step is about; a missing order is a message no retry
+/// can fix, so it fails the message (and ends in the DLQ).
+pub(crate) async fn load_order(
+    app: &App,
+    order_id: &str,
+) -> anyhow::Result<crate::domain::order::Order> {
+    crate::store::Store::new(app.dynamo.clone(), app.config.tables.clone())
+        .get_order(order_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("order {order_id} does not exist"))
 }
 
 /// A worker function's whole `main`.

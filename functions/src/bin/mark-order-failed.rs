@@ -1,0 +1,9 @@
+//! `mark-order-failed`: a workflow step (SQS); see `shared::workers::Worker::MarkOrderFailed`.
+
+// The worker future nests deeply (SDK calls inside the runtime loop).
+#![recursion_limit = "256"]
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    shared::workers::run(shared::workers::Worker::MarkOrderFailed).await
+}

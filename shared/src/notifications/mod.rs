@@ -1,0 +1,322 @@
+//! Customer e-mails: rendered from the templates in `shared/templates/`
+//! (HTML and plain text, with minijinja) and sent through SES v2, once per
+//! (order, kind) even when a step is delivered twice.
+
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use minijinja::{context, Environment, Value};
+
+use crate::domain::money::Money;
+use crate::domain::now_rfc3339;
+use crate::domain::order::Order;
+use crate::store::Store;
+use crate::App;
+
+/// The e-mails the workflow sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailKind {
+    OrderConfirmation,
+    Shipped,
+    PaymentFailed,
+    Cancelled,
+}
+
+impl EmailKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EmailKind::OrderConfirmation => "order_confirmation",
+            EmailKind::Shipped => "shipped",
+            EmailKind::PaymentFailed => "payment_failed",
+            EmailKind::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            Self::OrderConfirmation,
+            Self::Shipped,
+            Self::PaymentFailed,
+            Self::Cancelled,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
+    }
+
+    fn subject(self, order: &Order) -> String {
+        let number = &order.order_number;
+        match self {
+            EmailKind::OrderConfirmation => format!("Order {number} confirmed"),
+            EmailKind::Shipped => format!("Order {number} has shipped"),
+            EmailKind::PaymentFailed => format!("Payment for order {number} was declined"),
+            EmailKind::Cancelled => format!("Order {number} was cancelled"),
+        }
+    }
+}
+
+/// A rendered e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn money(value: Value) -> String {
+    let amount = value
+        .get_attr("amount")
+        .ok()
+        .and_then(|a| i64::try_from(a).ok())
+        .unwrap_or(0);
+    let currency = value
+        .get_attr("currency")
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    format!(
+        "{}{}.{:02} {currency}",
+        if amount < 0 { "-" } else { "" },
+        amount.abs() / 100,
+        amount.abs() % 100
+    )
+}
+
+fn environment() -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = Environment::new();
+    env.add_filter("money", money);
+    for (name, source) in [
+        ("base.html", include_str!("../../templates/base.html")),
+        ("lines.html", include_str!("../../templates/lines.html")),
+        (
+            "order_confirmation.html",
+            include_str!("../../templates/order_confirmation.html"),
+        ),
+        (
+            "order_confirmation.txt",
+            include_str!("../../templates/order_confirmation.txt"),
+        ),
+        ("shipped.html", include_str!("../../templates/shipped.html")),
+        ("shipped.txt", include_str!("../../templates/shipped.txt")),
+        (
+            "payment_failed.html",
+            include_str!("../../templates/payment_failed.html"),
+        ),
+        (
+            "payment_failed.txt",
+            include_str!("../../templates/payment_failed.txt"),
+        ),
+        (
+            "cancelled.html",
+            include_str!("../../templates/cancelled.html"),
+        ),
+        (
+            "cancelled.txt",
+            include_str!("../../templates/cancelled.txt"),
+        ),
+    ] {
+        env.add_template(name, source)?;
+    }
+    Ok(env)
+}
+
+/// Renders one e-mail for an order; `reason` explains a failure.
+pub fn render(
+    kind: EmailKind,
+    order: &Order,
+    reason: Option<&str>,
+    shop: &str,
+) -> anyhow::Result<Email> {
+    let env = environment()?;
+    let ctx = context! { order => Value::from(minijinja::value::Serde(order)), reason => reason, shop => shop };
+    let html = env
+        .get_template(&format!("{}.html", kind.name()))?
+        .render(&ctx)?;
+    let text = env
+        .get_template(&format!("{}.txt", kind.name()))?
+        .render(&ctx)?;
+    Ok(Email {
+        subject: kind.subject(order),
+        text,
+        html,
+    })
+}
+
+/// Sends e-mail `kind` for `order` unless it was sent already.
+pub async fn notify(
+    app: &App,
+    order: &Order,
+    kind: EmailKind,
+    reason: Option<&str>,
+) -> anyhow::Result<bool> {
+    let store = Store::new(app.dynamo.clone(), app.config.tables.clone());
+    if !store
+        .claim_notification(&order.order_id, kind.name(), &now_rfc3339())
+        .await?
+    {
+        tracing::info!(order_id = %order.order_id, kind = kind.name(), "e-mail already sent");
+        return Ok(false);
+    }
+    let outcome = async {
+        let email = render(kind, order, reason, &app.config.shop_name)?;
+        let content = |text: &str| Content::builder().data(text).charset("UTF-8").build();
+        let message = Message::builder()
+            .subject(content(&email.subject)?)
+            .body(
+                Body::builder()
+                    .text(content(&email.text)?)
+                    .html(content(&email.html)?)
+                    .build(),
+            )
+            .build();
+        app.ses
+            .send_email()
+            .from_email_address(&app.config.email_from)
+            .destination(
+                Destination::builder()
+                    .to_addresses(&order.customer.email)
+                    .build(),
+            )
+            .content(EmailContent::builder().simple(message).build())
+            .send()
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "sending e-mail: {}",
+                    aws_sdk_sesv2::error::DisplayErrorContext(&e)
+                )
+            })?;
+        anyhow::Ok(())
+    }
+    .await;
+    if let Err(e) = outcome {
+        // Give the claim back so the retry sends it.
+        store
+            .release_notification(&order.order_id, kind.name())
+            .await?;
+        return Err(e);
+    }
+    tracing::info!(order_id = %order.order_id, kind = kind.name(), "e-mail sent");
+    Ok(true)
+}
+
+/// Formats money for people (used by templates and tests).
+pub fn format_money(m: &Money) -> String {
+    money(Value::from(minijinja::value::Serde(m)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::checkout::{Address, Customer};
+    use crate::domain::money::Currency;
+    use crate::domain::order::{
+        OrderLine, OrderStatus, PaymentMethod, PaymentRecord, PaymentStatus, Shipment,
+    };
+    use crate::domain::product::Sku;
+
+    fn order() -> Order {
+        let usd = Currency::parse("USD").unwrap();
+        let m = |amount| Money {
+            amount,
+            currency: usd.clone(),
+        };
+        Order {
+            order_id: "o1".into(),
+            order_number: "ORD-000042".into(),
+            customer_sub: "alice".into(),
+            customer: Customer {
+                name: "Ada <Lovelace>".into(),
+                email: "ada@example.com".into(),
+                phone: None,
+            },
+            shipping_address: Address {
+                line1: "1 Main St".into(),
+                line2: None,
+                city: "Springfield".into(),
+                region: None,
+                postal_code: "62701".into(),
+                country: "US".into(),
+            },
+            billing_address: None,
+            payment: PaymentMethod {
+                method_token: "pm_card_visa".into(),
+            },
+            lines: vec![OrderLine {
+                sku: Sku::parse("MUG").unwrap(),
+                name: "Logo mug".into(),
+                quantity: 2,
+                unit_price: m(1_400),
+                line_total: m(2_800),
+            }],
+            subtotal: m(2_800),
+            total: m(2_800),
+            status: OrderStatus::Shipped,
+            status_history: vec![],
+            cart_id: "c1".into(),
+            created_at: "t".into(),
+            updated_at: "t".into(),
+            stock_state: Default::default(),
+            payment_record: Some(PaymentRecord {
+                provider: "sandbox".into(),
+                status: PaymentStatus::Refunded,
+                payment_id: Some("pi_1".into()),
+                method_type: Some("card".into()),
+                brand: Some("visa".into()),
+                last4: Some("4242".into()),
+                amount: m(2_800),
+                decline_code: None,
+                refund_id: Some("re_1".into()),
+                refunded: Some(m(2_800)),
+                updated_at: "t".into(),
+            }),
+            shipment: Some(Shipment {
+                carrier: "Local Carrier".into(),
+                tracking_number: "LC123".into(),
+                tracking_url: "https://track.local-carrier.test/LC123".into(),
+                shipped_at: "t".into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn every_email_renders_in_html_and_text_with_the_order_details() {
+        for kind in [
+            EmailKind::OrderConfirmation,
+            EmailKind::Shipped,
+            EmailKind::PaymentFailed,
+            EmailKind::Cancelled,
+        ] {
+            let email = render(kind, &order(), Some("insufficient_funds"), "Shop").unwrap();
+            assert!(email.subject.contains("ORD-000042"), "{kind:?}");
+            assert!(
+                email.text.contains("ORD-000042"),
+                "{kind:?}: {}",
+                email.text
+            );
+            assert!(
+                email.html.contains("Ada &lt;Lovelace&gt;"),
+                "{kind:?} escapes HTML: {}",
+                email.html
+            );
+        }
+        let shipped = render(EmailKind::Shipped, &order(), None, "Shop").unwrap();
+        assert!(shipped
+            .text
+            .contains("https://track.local-carrier.test/LC123"));
+        let confirmation = render(EmailKind::OrderConfirmation, &order(), None, "Shop").unwrap();
+        assert!(
+            confirmation.text.contains("28.00 USD"),
+            "{}",
+            confirmation.text
+        );
+        let cancelled = render(
+            EmailKind::Cancelled,
+            &order(),
+            Some("address not serviceable"),
+            "Shop",
+        )
+        .unwrap();
+        assert!(
+            cancelled.text.contains("We refunded 28.00 USD"),
+            "{}",
+            cancelled.text
+        );
+    }
+}

@@ -1,0 +1,286 @@
+//! The writes of the workflow's later steps and their compensation: record
+//! a charge, a decline or a refund; release or commit held stock; claim an
+//! e-mail so it is sent once. Each is conditional on the order's state, so
+//! running a step twice changes nothing the second time.
+
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem, Update};
+
+use super::{from_item, is_cancelled, n, s, unexpected, Store};
+use crate::domain::order::{Order, OrderStatus, PaymentRecord, Shipment, StatusChange};
+
+/// A conditional step found the order already past it.
+#[derive(Debug, thiserror::Error)]
+pub enum StepWriteError {
+    #[error("the order is not in a state this step applies to")]
+    NotApplicable(Box<Order>),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+fn value<T: serde::Serialize>(v: &T) -> anyhow::Result<AttributeValue> {
+    serde_dynamo::to_attribute_value(v).map_err(|e| anyhow::anyhow!("writing an attribute: {e}"))
+}
+
+fn history(change: &StatusChange) -> anyhow::Result<AttributeValue> {
+    Ok(AttributeValue::L(vec![value(change)?]))
+}
+
+impl Store {
+    async fn current(&self, order_id: &str) -> Result<StepWriteError, StepWriteError> {
+        let order = self
+            .get_order(order_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("order {order_id} vanished"))?;
+        Ok(StepWriteError::NotApplicable(Box::new(order)))
+    }
+
+    /// RESERVED → PAID with the captured payment.
+    pub async fn record_charge(
+        &self,
+        order_id: &str,
+        record: &PaymentRecord,
+        now: &str,
+    ) -> Result<Order, StepWriteError> {
+        let change = StatusChange {
+            status: OrderStatus::Paid,
+            at: now.to_string(),
+            reason: None,
+        };
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.tables.orders)
+            .key("orderId", s(order_id))
+            .update_expression(
+                "SET #status = :paid, paymentRecord = :payment, statusHistory = list_append(statusHistory, :entry), updatedAt = :now",
+            )
+            .condition_expression("#status = :reserved")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":paid", s(OrderStatus::Paid.as_str()))
+            .expression_attribute_values(":reserved", s(OrderStatus::Reserved.as_str()))
+            .expression_attribute_values(":payment", value(record)?)
+            .expression_attribute_values(":entry", history(&change)?)
+            .expression_attribute_values(":now", s(now))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(from_item(out.attributes.unwrap_or_default())?),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Err(self.current(order_id).await?)
+            }
+            Err(e) => Err(unexpected("recording a charge", e).into()),
+        }
+    }
+
+    /// Records a declined charge on a RESERVED order (no status change:
+    /// compensation decides the final status).
+    pub async fn record_decline(
+        &self,
+        order_id: &str,
+        record: &PaymentRecord,
+        now: &str,
+    ) -> Result<Order, StepWriteError> {
+        self.set_payment(
+            order_id,
+            record,
+            "#status = :reserved",
+            &[(":reserved", s(OrderStatus::Reserved.as_str()))],
+            now,
+        )
+        .await
+    }
+
+    /// Records the refund of a captured payment, once.
+    pub async fn record_refund(
+        &self,
+        order_id: &str,
+        record: &PaymentRecord,
+        now: &str,
+    ) -> Result<Order, StepWriteError> {
+        self.set_payment(
+            order_id,
+            record,
+            "paymentRecord.#pstatus = :captured",
+            &[(":captured", s("CAPTURED"))],
+            now,
+        )
+        .await
+    }
+
+    async fn set_payment(
+        &self,
+        order_id: &str,
+        record: &PaymentRecord,
+        condition: &str,
+        values: &[(&str, AttributeValue)],
+        now: &str,
+    ) -> Result<Order, StepWriteError> {
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.tables.orders)
+            .key("orderId", s(order_id))
+            .update_expression("SET paymentRecord = :payment, updatedAt = :now")
+            .condition_expression(condition)
+            .expression_attribute_values(":payment", value(record)?)
+            .expression_attribute_values(":now", s(now))
+            .return_values(ReturnValue::AllNew);
+        if condition.contains("#status") {
+            update = update.expression_attribute_names("#status", "status");
+        }
+        if condition.contains("#pstatus") {
+            update = update.expression_attribute_names("#pstatus", "status");
+        }
+        for (k, v) in values {
+            update = update.expression_attribute_values(*k, v.clone());
+        }
+        match update.send().await {
+            Ok(out) => Ok(from_item(out.attributes.unwrap_or_default())?),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Err(self.current(order_id).await?)
+            }
+            Err(e) => Err(unexpected("recording a payment", e).into()),
+        }
+    }
+
+    /// Gives held stock back to `available`, once.
+    pub async fn release_stock(&self, order: &Order, now: &str) -> Result<(), StepWriteError> {
+        self.move_stock(
+            order,
+            "SET reserved = reserved - :qty, available = available + :qty, updatedAt = :now",
+            "SET stockState = :released, updatedAt = :now",
+            "stockState = :held",
+            &[(":released", s("RELEASED"))],
+            now,
+        )
+        .await
+    }
+
+    /// Takes shipped units off `onHand` and marks the order SHIPPED, once.
+    pub async fn commit_stock_and_ship(
+        &self,
+        order: &Order,
+        shipment: &Shipment,
+        now: &str,
+    ) -> Result<(), StepWriteError> {
+        let change = StatusChange {
+            status: OrderStatus::Shipped,
+            at: now.to_string(),
+            reason: Some(format!("{} {}", shipment.carrier, shipment.tracking_number)),
+        };
+        self.move_stock(
+            order,
+            "SET onHand = onHand - :qty, reserved = reserved - :qty, updatedAt = :now",
+            "SET stockState = :committed, #status = :shipped, shipment = :shipment, \
+             statusHistory = list_append(statusHistory, :entry), updatedAt = :now",
+            "stockState = :held AND #status = :paid",
+            &[
+                (":committed", s("COMMITTED")),
+                (":shipped", s(OrderStatus::Shipped.as_str())),
+                (":paid", s(OrderStatus::Paid.as_str())),
+                (":shipment", value(shipment)?),
+                (":entry", history(&change)?),
+            ],
+            now,
+        )
+        .await
+    }
+
+    async fn move_stock(
+        &self,
+        order: &Order,
+        product_update: &str,
+        order_update: &str,
+        order_condition: &str,
+        order_values: &[(&str, AttributeValue)],
+        now: &str,
+    ) -> Result<(), StepWriteError> {
+        let mut tx = self.client.transact_write_items();
+        for line in &order.lines {
+            let update = Update::builder()
+                .table_name(&self.tables.products)
+                .key("sku", s(line.sku.as_str()))
+                .update_expression(product_update)
+                .condition_expression("attribute_exists(sku)")
+                .expression_attribute_values(":qty", n(line.quantity))
+                .expression_attribute_values(":now", s(now))
+                .build()
+                .map_err(|e| anyhow::anyhow!("building a stock update: {e}"))?;
+            tx = tx.transact_items(TransactWriteItem::builder().update(update).build());
+        }
+        let mut update = Update::builder()
+            .table_name(&self.tables.orders)
+            .key("orderId", s(&order.order_id))
+            .update_expression(order_update)
+            .condition_expression(order_condition)
+            .expression_attribute_values(":held", s("HELD"))
+            .expression_attribute_values(":now", s(now));
+        if order_update.contains("#status") || order_condition.contains("#status") {
+            update = update.expression_attribute_names("#status", "status");
+        }
+        for (k, v) in order_values {
+            update = update.expression_attribute_values(*k, v.clone());
+        }
+        let update = update
+            .build()
+            .map_err(|e| anyhow::anyhow!("building the order update: {e}"))?;
+        tx = tx.transact_items(TransactWriteItem::builder().update(update).build());
+        match tx.send().await {
+            Ok(_) => Ok(()),
+            Err(e) if is_cancelled(&e) => Err(self.current(&order.order_id).await?),
+            Err(e) => Err(unexpected("moving stock", e).into()),
+        }
+    }
+
+    /// Claims the right to send e-mail `kind` for an order; false when it
+    /// was already claimed (sent, or being sent by another delivery).
+    pub async fn claim_notification(
+        &self,
+        order_id: &str,
+        kind: &str,
+        now: &str,
+    ) -> anyhow::Result<bool> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.tables.idempotency)
+            .item("pk", s(format!("email#{order_id}#{kind}")))
+            .item("claimedAt", s(now))
+            .item(
+                "expiresAt",
+                n(chrono::Utc::now().timestamp() + 90 * 24 * 3600),
+            )
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(unexpected("claiming an e-mail", e)),
+        }
+    }
+
+    /// Gives a claim back after the e-mail could not be sent, so a retry sends it.
+    pub async fn release_notification(&self, order_id: &str, kind: &str) -> anyhow::Result<()> {
+        self.client
+            .delete_item()
+            .table_name(&self.tables.idempotency)
+            .key("pk", s(format!("email#{order_id}#{kind}")))
+            .send()
+            .await
+            .map_err(|e| unexpected("releasing an e-mail claim", e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,72 @@
+//! Compensation steps that put stock and status back to the truth: release
+//! held stock, and mark the order with its real failure status. Each is
+//! safe to run twice.
+
+use super::{load_order, StepMessage};
+use crate::domain::now_rfc3339;
+use crate::domain::order::{OrderStatus, StockState};
+use crate::store::orders::TransitionError;
+use crate::store::workflow_steps::StepWriteError;
+use crate::store::Store;
+use crate::workflow::task_succeeded;
+use crate::App;
+
+fn store(app: &App) -> Store {
+    Store::new(app.dynamo.clone(), app.config.tables.clone())
+}
+
+/// Gives the order's held stock back to `available` (nothing if none is held).
+#[tracing::instrument(skip_all, fields(order_id = %message.order_id))]
+pub async fn release_stock(app: &App, message: StepMessage) -> anyhow::Result<()> {
+    let order = load_order(app, &message.order_id).await?;
+    if order.stock_state == StockState::Held {
+        match store(app).release_stock(&order, &now_rfc3339()).await {
+            Ok(()) => tracing::info!("stock released"),
+            Err(StepWriteError::NotApplicable(_)) => {}
+            Err(StepWriteError::Unexpected(e)) => return Err(e),
+        }
+    }
+    task_succeeded(
+        app,
+        &message.task_token,
+        &serde_json::json!({ "orderId": order.order_id }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Moves the order to PAYMENT_FAILED or CANCELLED with the reason.
+#[tracing::instrument(skip_all, fields(order_id = %message.order_id))]
+pub async fn mark_order_failed(app: &App, message: StepMessage) -> anyhow::Result<()> {
+    let status = message
+        .status
+        .as_deref()
+        .and_then(OrderStatus::parse)
+        .filter(|s| matches!(s, OrderStatus::PaymentFailed | OrderStatus::Cancelled))
+        .ok_or_else(|| {
+            anyhow::anyhow!("mark-order-failed needs status PAYMENT_FAILED or CANCELLED")
+        })?;
+    let reason = message.reason.clone().filter(|r| !r.is_empty());
+    match store(app)
+        .transition_order(&message.order_id, status, reason, &now_rfc3339())
+        .await
+    {
+        Ok(_) => tracing::info!(status = status.as_str(), "order marked"),
+        Err(TransitionError::NotAllowed { current, .. }) if current == status => {}
+        Err(TransitionError::NotAllowed { current, .. }) => {
+            anyhow::bail!(
+                "order {} is {}, not failable",
+                message.order_id,
+                current.as_str()
+            )
+        }
+        Err(e) => return Err(e.into()),
+    }
+    task_succeeded(
+        app,
+        &message.task_token,
+        &serde_json::json!({ "orderId": message.order_id }),
+    )
+    .await?;
+    Ok(())
+}

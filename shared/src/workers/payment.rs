@@ -1,0 +1,179 @@
+//! ChargePayment and its compensation RefundPayment. Idempotent on the
+//! order: the payment record decides, and the gateway gets an idempotency
+//! key per (order, operation), so a repeated step never charges or refunds
+//! twice.
+
+use super::{load_order, StepMessage};
+use crate::domain::now_rfc3339;
+use crate::domain::order::{OrderStatus, PaymentRecord, PaymentStatus};
+use crate::payments::{ChargeRequest, PaymentError};
+use crate::store::workflow_steps::StepWriteError;
+use crate::store::Store;
+use crate::workflow::{task_failed, task_succeeded};
+use crate::App;
+
+/// Error names the state machine's `Retry`/`Catch` match.
+pub const PAYMENT_DECLINED: &str = "PaymentDeclined";
+pub const GATEWAY_UNAVAILABLE: &str = "PaymentGatewayUnavailable";
+pub const NOT_PAYABLE: &str = "OrderNotPayable";
+
+fn store(app: &App) -> Store {
+    Store::new(app.dynamo.clone(), app.config.tables.clone())
+}
+
+#[tracing::instrument(skip_all, fields(order_id = %message.order_id))]
+pub async fn charge_payment(app: &App, message: StepMessage) -> anyhow::Result<()> {
+    let order = load_order(app, &message.order_id).await?;
+    let token = &message.task_token;
+    let output = serde_json::json!({ "orderId": order.order_id, "status": "PAID" });
+    match (&order.status, &order.payment_record) {
+        (OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Delivered, _) => {
+            task_succeeded(app, token, &output).await?;
+            return Ok(());
+        }
+        (OrderStatus::Reserved, Some(p)) if p.status == PaymentStatus::Declined => {
+            let reason = p.decline_code.clone().unwrap_or_else(|| "declined".into());
+            task_failed(app, token, PAYMENT_DECLINED, &reason).await?;
+            return Ok(());
+        }
+        (OrderStatus::Reserved, _) => {}
+        (other, _) => {
+            task_failed(
+                app,
+                token,
+                NOT_PAYABLE,
+                &format!("the order is {}", other.as_str()),
+            )
+            .await?;
+            return Ok(());
+        }
+    }
+    let request = ChargeRequest {
+        order_id: &order.order_id,
+        amount: &order.total,
+        method_token: &order.payment.method_token,
+        idempotency_key: format!("charge-{}", order.order_id),
+    };
+    let now = now_rfc3339();
+    match app.payments.charge(&request).await {
+        Ok(charge) => {
+            let record = PaymentRecord {
+                provider: charge.provider,
+                status: PaymentStatus::Captured,
+                payment_id: Some(charge.payment_id),
+                method_type: Some(charge.method.method_type),
+                brand: charge.method.brand,
+                last4: charge.method.last4,
+                amount: charge.amount,
+                decline_code: None,
+                refund_id: None,
+                refunded: None,
+                updated_at: now.clone(),
+            };
+            match store(app)
+                .record_charge(&order.order_id, &record, &now)
+                .await
+            {
+                Ok(_) => {}
+                // Recorded by an earlier delivery: same charge (same key).
+                Err(StepWriteError::NotApplicable(current))
+                    if current.status == OrderStatus::Paid => {}
+                Err(StepWriteError::NotApplicable(current)) => {
+                    anyhow::bail!(
+                        "charged order {} is {}",
+                        current.order_id,
+                        current.status.as_str()
+                    )
+                }
+                Err(StepWriteError::Unexpected(e)) => return Err(e),
+            }
+            tracing::info!("payment captured");
+            task_succeeded(app, token, &output).await?;
+        }
+        Err(PaymentError::Declined { code, message: why }) => {
+            let record = PaymentRecord {
+                provider: "sandbox".into(),
+                status: PaymentStatus::Declined,
+                payment_id: None,
+                method_type: None,
+                brand: None,
+                last4: None,
+                amount: order.total.clone(),
+                decline_code: Some(code.clone()),
+                refund_id: None,
+                refunded: None,
+                updated_at: now.clone(),
+            };
+            match store(app)
+                .record_decline(&order.order_id, &record, &now)
+                .await
+            {
+                Ok(_) | Err(StepWriteError::NotApplicable(_)) => {}
+                Err(StepWriteError::Unexpected(e)) => return Err(e),
+            }
+            tracing::info!(%code, "payment declined");
+            task_failed(app, token, PAYMENT_DECLINED, &format!("{code}: {why}")).await?;
+        }
+        Err(PaymentError::Unavailable(e)) => {
+            tracing::warn!(error = ?e, "payment gateway unavailable");
+            task_failed(
+                app,
+                token,
+                GATEWAY_UNAVAILABLE,
+                "the payment gateway is unavailable",
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Compensation: refunds a captured payment in full, once.
+#[tracing::instrument(skip_all, fields(order_id = %message.order_id))]
+pub async fn refund_payment(app: &App, message: StepMessage) -> anyhow::Result<()> {
+    let order = load_order(app, &message.order_id).await?;
+    let output = serde_json::json!({ "orderId": order.order_id });
+    let Some(payment) = order
+        .payment_record
+        .clone()
+        .filter(|p| p.status == PaymentStatus::Captured)
+    else {
+        // Nothing captured, or already refunded.
+        task_succeeded(app, &message.task_token, &output).await?;
+        return Ok(());
+    };
+    let payment_id = payment
+        .payment_id
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("captured payment of {} has no id", order.order_id))?;
+    let refund = match app
+        .payments
+        .refund(
+            &payment_id,
+            &payment.amount,
+            &format!("refund-{}", order.order_id),
+        )
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return Err(anyhow::anyhow!("refunding order {}: {e}", order.order_id)),
+    };
+    let now = now_rfc3339();
+    let record = PaymentRecord {
+        status: PaymentStatus::Refunded,
+        refund_id: Some(refund.refund_id),
+        refunded: Some(refund.amount),
+        updated_at: now.clone(),
+        ..payment
+    };
+    match store(app)
+        .record_refund(&order.order_id, &record, &now)
+        .await
+    {
+        Ok(_) | Err(StepWriteError::NotApplicable(_)) => {}
+        Err(StepWriteError::Unexpected(e)) => return Err(e),
+    }
+    tracing::info!("payment refunded");
+    task_succeeded(app, &message.task_token, &output).await?;
+    Ok(())
+}
