@@ -250,3 +250,117 @@ async fn every_step_delivered_twice_has_one_effect() {
     assert_eq!((charges(&app), refunds(&app)), (1, 0));
     assert_eq!(app.sent_emails(email).await.len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checkout_with_a_card_number_or_cvc_is_refused_and_nothing_is_kept() {
+    let app = spawn_app().await;
+    app.create_product("MUG", 1_400, 10).await;
+    let alice = app.token("alice");
+    let cart = app.cart_with(Some(&alice), &[("MUG", 1)]).await;
+    for (i, payment) in [
+        json!({"methodToken": "pm_card_visa", "number": "4242424242424242"}),
+        json!({"methodToken": "pm_card_visa", "cvc": "314"}),
+        json!({"methodToken": "4242 4242 4242 4242"}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut body = checkout_body_with("card@example.com", "pm_card_visa", "62701");
+        body["payment"] = payment;
+        let r = app.checkout(&cart, &alice, &format!("k{i}"), &body).await;
+        assert_eq!(r.status, 400, "{r:?}");
+        assert_eq!(r.body["error"]["code"], "card_data_not_accepted");
+        assert!(
+            !r.body.to_string().contains("4242"),
+            "the answer echoes no card data"
+        );
+    }
+    let orders = app
+        .store()
+        .list_orders(&Default::default(), 10, None)
+        .await
+        .unwrap();
+    assert!(orders.items.is_empty());
+    assert_eq!(
+        app.get(&format!("/carts/{cart}"), Some(&alice)).await.body["status"],
+        "OPEN"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_no_worker_can_process_ends_in_the_dead_letter_queue_and_the_rest_are_processed_once(
+) {
+    let app = spawn_app().await;
+    app.create_product("MUG", 1_400, 10).await;
+    let first = app
+        .pending_order(
+            "01a20000-0000-7000-8000-0000000000d1",
+            "alice",
+            &[("MUG", 2)],
+        )
+        .await;
+    let second = app
+        .pending_order(
+            "01a20000-0000-7000-8000-0000000000d2",
+            "alice",
+            &[("MUG", 3)],
+        )
+        .await;
+    let sqs = aws_sdk_sqs::Client::new(&app.sdk);
+    let (queue, _) = app.stack.stack.queues["ReserveStockQueue"].clone();
+    let (dlq, _) = app.stack.stack.queues["ReserveStockDeadLetterQueue"].clone();
+    // Only the test shortens the visibility timeout (60 s in template.yaml),
+    // so five failed receives take seconds, not minutes.
+    sqs.set_queue_attributes()
+        .queue_url(&queue)
+        .attributes(
+            aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+            "1",
+        )
+        .send()
+        .await
+        .unwrap();
+    for body in [
+        json!({"orderId": first.order_id, "taskToken": "closed"}).to_string(),
+        "this is not a workflow step".to_string(),
+        json!({"orderId": second.order_id, "taskToken": "closed"}).to_string(),
+    ] {
+        sqs.send_message()
+            .queue_url(&queue)
+            .message_body(body)
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut dead = Vec::new();
+    for _ in 0..60 {
+        let out = sqs
+            .receive_message()
+            .queue_url(&dlq)
+            .max_number_of_messages(10)
+            .send()
+            .await
+            .unwrap();
+        dead.extend(
+            out.messages
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|m| m.body),
+        );
+        if !dead.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert_eq!(dead, ["this is not a workflow step"]);
+    assert_eq!(
+        app.stock("MUG").await,
+        (10, 5, 5),
+        "each good message reserved once"
+    );
+    for id in [&first.order_id, &second.order_id] {
+        let order = app.store().get_order(id).await.unwrap().unwrap();
+        assert_eq!(order.status, shared::domain::order::OrderStatus::Reserved);
+        assert_eq!(order.status_history.len(), 2);
+    }
+}

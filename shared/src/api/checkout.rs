@@ -16,7 +16,7 @@ use super::carts::load_cart;
 use super::products::{currency_of, store_of};
 use super::{json, json_body, path_param, require_customer, ApiError, HttpResponse};
 use crate::domain::cart::{price_cart, CartStatus};
-use crate::domain::checkout::{CheckoutDetails, CheckoutInput};
+use crate::domain::checkout::{contains_card_data, CheckoutDetails, CheckoutInput};
 use crate::domain::now_rfc3339;
 use crate::domain::order::{order_number, Order, OrderLine, OrderStatus, StatusChange};
 use crate::domain::product::Sku;
@@ -99,6 +99,13 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
     let key = idempotency_key(&request)?;
     let cart_id = path_param(&request, "cartId")?;
     let raw: serde_json::Value = json_body(&request)?;
+    if contains_card_data(&raw) {
+        // Refused before anything is stored; the message echoes nothing.
+        return Err(ApiError::bad_request(
+            "card_data_not_accepted",
+            "card numbers and security codes are never accepted: send the payment-method token (pm_...) from the payment gateway",
+        ));
+    }
     let input: CheckoutInput = serde_json::from_value(raw.clone()).map_err(|e| {
         ApiError::bad_request(
             "invalid_body",

@@ -175,6 +175,71 @@ impl TryFrom<&CheckoutInput> for CheckoutDetails {
     }
 }
 
+/// Field names that only card data goes by.
+const CARD_FIELDS: &[&str] = &[
+    "number",
+    "cardnumber",
+    "card_number",
+    "pan",
+    "cvc",
+    "cvv",
+    "cvc2",
+    "cvv2",
+    "securitycode",
+    "security_code",
+    "expmonth",
+    "exp_month",
+    "expyear",
+    "exp_year",
+];
+
+fn luhn_valid(digits: &[u32]) -> bool {
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                if d * 2 > 9 {
+                    d * 2 - 9
+                } else {
+                    d * 2
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+fn looks_like_card_number(text: &str) -> bool {
+    if !text
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+    {
+        return false;
+    }
+    let digits: Vec<u32> = text.chars().filter_map(|c| c.to_digit(10)).collect();
+    (13..=19).contains(&digits.len()) && luhn_valid(&digits)
+}
+
+/// Whether a request body carries card data (a card-number-shaped value or
+/// a card field). The backend must never receive, store or log it: the
+/// storefront tokenises with the gateway and sends a `pm_…` token.
+pub fn contains_card_data(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(s) => looks_like_card_number(s),
+        serde_json::Value::Number(n) => looks_like_card_number(&n.to_string()),
+        serde_json::Value::Array(items) => items.iter().any(contains_card_data),
+        serde_json::Value::Object(map) => map.iter().any(|(k, v)| {
+            let key = k.to_ascii_lowercase();
+            (CARD_FIELDS.contains(&key.as_str()) && !v.is_null()) || contains_card_data(v)
+        }),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +253,33 @@ mod tests {
             "payment": {"methodToken": token}
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn card_numbers_and_cvcs_are_recognised_anywhere_in_a_body() {
+        assert!(contains_card_data(
+            &serde_json::json!({"payment": {"number": "4242 4242 4242 4242"}})
+        ));
+        assert!(contains_card_data(
+            &serde_json::json!({"payment": {"methodToken": "pm_card_visa", "cvc": "123"}})
+        ));
+        assert!(contains_card_data(
+            &serde_json::json!({"note": "4000-0566-5566-5556"})
+        ));
+        assert!(contains_card_data(
+            &serde_json::json!({"x": 4242424242424242u64})
+        ));
+        let clean = serde_json::to_value(serde_json::json!({
+            "customer": {"phone": "+15555550100"},
+            "shippingAddress": {"postalCode": "62701"},
+            "payment": {"methodToken": "pm_card_visa"}
+        }))
+        .unwrap();
+        assert!(!contains_card_data(&clean));
+        assert!(
+            !contains_card_data(&serde_json::json!({"ref": "1234567890123"})),
+            "not Luhn-valid"
+        );
     }
 
     #[test]
