@@ -96,30 +96,7 @@ async fn a_customer_checks_out_and_the_workflow_reserves_charges_and_ships() {
     );
 
     // The execution named after the order succeeded in the emulator's Step Functions.
-    let sfn = aws_sdk_sfn::Client::new(&app.sdk);
-    let arn = app
-        .stack
-        .app
-        .config
-        .order_workflow_arn
-        .replace(":stateMachine:", ":execution:")
-        + ":"
-        + order_id;
-    let mut status = String::new();
-    for _ in 0..100 {
-        let execution = sfn
-            .describe_execution()
-            .execution_arn(&arn)
-            .send()
-            .await
-            .unwrap();
-        status = execution.status().as_str().to_string();
-        if status != "RUNNING" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert_eq!(status, "SUCCEEDED");
+    assert_eq!(app.execution_status(order_id).await, "SUCCEEDED");
 
     let mine = app.get("/orders", Some(&alice)).await;
     assert_eq!(mine.body["items"].as_array().unwrap().len(), 1);

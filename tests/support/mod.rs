@@ -212,14 +212,7 @@ impl TestApp {
     /// customer sees it.
     pub async fn settled_order(&self, order_id: &str, token: &str) -> Value {
         let sfn = aws_sdk_sfn::Client::new(&self.sdk);
-        let execution = self
-            .stack
-            .app
-            .config
-            .order_workflow_arn
-            .replace(":stateMachine:", ":execution:")
-            + ":"
-            + order_id;
+        let execution = self.execution_arn(order_id);
         for _ in 0..1200 {
             let done = match sfn
                 .describe_execution()
@@ -240,17 +233,19 @@ impl TestApp {
         panic!("the workflow of order {order_id} did not finish");
     }
 
+    /// The ARN of the order's execution (named after the order).
+    pub fn execution_arn(&self, order_id: &str) -> String {
+        let machine = &self.stack.app.config.order_workflow_arn;
+        format!(
+            "{}:{order_id}",
+            machine.replace(":stateMachine:", ":execution:")
+        )
+    }
+
     /// The status the workflow's execution ended in.
     pub async fn execution_status(&self, order_id: &str) -> String {
         let sfn = aws_sdk_sfn::Client::new(&self.sdk);
-        let execution = self
-            .stack
-            .app
-            .config
-            .order_workflow_arn
-            .replace(":stateMachine:", ":execution:")
-            + ":"
-            + order_id;
+        let execution = self.execution_arn(order_id);
         sfn.describe_execution()
             .execution_arn(&execution)
             .send()

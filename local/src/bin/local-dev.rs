@@ -35,7 +35,10 @@ async fn main() -> anyhow::Result<()> {
         r#"
 Order Service is running at {url}
   emulator (moto):  {emulator}   state machine, tables and queues from template.yaml
-  workers:          reserve-stock polling its SQS queue
+  workers:          reserve-stock, charge-payment, fulfil-order, notify-customer,
+                    release-stock, refund-payment, mark-order-failed (SQS)
+  payments:         sandbox gateway (pm_card_visa pays, pm_card_chargeDeclined… declines)
+  e-mails sent:     {emulator}/moto-api/data.json (under "ses")
 
 Tokens (RS256, issuer {issuer}, audience {audience}):
   export TOKEN=$(make -s token SUB=alice)
