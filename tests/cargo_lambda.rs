@@ -183,18 +183,44 @@ async fn every_function_binary_answers_its_sample_event_under_cargo_lambda() {
         assert!(body.is_object(), "{function} answers a JSON object: {body}");
     }
 
-    // The worker: the seeded order is reserved, its batch has no failures.
-    let root2 = root.clone();
-    let response = tokio::task::spawn_blocking(move || invoke(&root2, port, "reserve-stock"))
-        .await
-        .unwrap();
+    // The workers, on the seeded order: reserve, charge, confirm, then the
+    // compensation in reverse; no batch has failures (their task tokens
+    // are not live, which counts as already reported).
+    for (worker, status) in [
+        ("reserve-stock", OrderStatus::Reserved),
+        ("charge-payment", OrderStatus::Paid),
+        ("notify-customer", OrderStatus::Paid),
+        ("refund-payment", OrderStatus::Paid),
+        ("release-stock", OrderStatus::Paid),
+        ("mark-order-failed", OrderStatus::Cancelled),
+        ("fulfil-order", OrderStatus::Cancelled),
+    ] {
+        let root = root.clone();
+        let response = tokio::task::spawn_blocking(move || invoke(&root, port, worker))
+            .await
+            .unwrap();
+        assert_eq!(
+            response["batchItemFailures"],
+            serde_json::json!([]),
+            "{worker}: {response}"
+        );
+        let order = app.store().get_order(ORDER).await.unwrap().unwrap();
+        assert_eq!(order.status, status, "{worker}");
+    }
     assert_eq!(
-        response["batchItemFailures"],
-        serde_json::json!([]),
-        "{response}"
+        app.stock("MUG-LOGO").await,
+        (12, 0, 12),
+        "released, never shipped"
     );
-    let order = app.store().get_order(ORDER).await.unwrap().unwrap();
-    assert_eq!(order.status, OrderStatus::Reserved);
+
+    // Cancelling the (now cancelled) order answers it again.
+    for function in ["cancel-my-order", "admin-cancel-order"] {
+        let root = root.clone();
+        let response = tokio::task::spawn_blocking(move || invoke(&root, port, function))
+            .await
+            .unwrap();
+        assert_eq!(response["statusCode"], 200, "{function}: {response}");
+    }
     drop(watch);
     let _ = std::fs::remove_file(&env_file.0);
 }

@@ -364,3 +364,139 @@ async fn a_message_no_worker_can_process_ends_in_the_dead_letter_queue_and_the_r
         assert_eq!(order.status_history.len(), 2);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_a_paid_order_refunds_and_releases_and_after_shipment_gets_409() {
+    let app = spawn_app().await;
+    app.create_product("MUG", 1_400, 10).await;
+    // A paid order whose workflow is not running: driven by the workers.
+    let order = app
+        .pending_order(
+            "01a20000-0000-7000-8000-0000000000c1",
+            "alice",
+            &[("MUG", 2)],
+        )
+        .await;
+    for worker in [Worker::ReserveStock, Worker::ChargePayment] {
+        let r = worker
+            .handle(
+                &app.stack.app,
+                event(json!({"orderId": order.order_id, "taskToken": "t"})),
+            )
+            .await;
+        assert!(r.batch_item_failures.is_empty());
+    }
+    assert_eq!(app.stock("MUG").await, (10, 2, 8));
+    assert_eq!(charges(&app), 1);
+
+    let (alice, bob) = (app.token("alice"), app.token("bob"));
+    let path = format!("/orders/{}/cancel", order.order_id);
+    assert_eq!(
+        app.post(&path, Some(&bob), json!({})).await.status,
+        404,
+        "not bob's order"
+    );
+    let r = app
+        .post(
+            &path,
+            Some(&alice),
+            json!({"reason": "ordered the wrong size"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["status"], "CANCELLED");
+    let last = r.body["statusHistory"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        last["reason"],
+        "cancelled by the customer: ordered the wrong size"
+    );
+    assert_eq!(app.stock("MUG").await, (10, 0, 10));
+    assert_eq!(refunds(&app), 1);
+    let again = app.post(&path, Some(&alice), json!({})).await;
+    assert_eq!(
+        again.status, 200,
+        "cancelling twice answers the cancelled order"
+    );
+    assert_eq!(refunds(&app), 1, "and refunds once");
+    let cancelled_emails = app.sent_emails("ada@example.com").await;
+    assert_eq!(
+        cancelled_emails
+            .iter()
+            .filter(|(s, _)| s.ends_with("was cancelled"))
+            .count(),
+        1
+    );
+
+    // A shipped order can no longer be cancelled.
+    let (shipped, alice) = place(&app, "shipped@example.com", "pm_card_visa", "62701", 1).await;
+    assert_eq!(
+        app.settled_order(&shipped, &alice).await["status"],
+        "SHIPPED"
+    );
+    let r = app
+        .post(
+            &format!("/orders/{shipped}/cancel"),
+            Some(&alice),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    assert_eq!(r.body["error"]["code"], "order_shipped");
+    let r = app
+        .post(
+            &format!("/admin/orders/{shipped}/cancel"),
+            Some(&app.admin_token()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    assert_eq!(
+        app.post(
+            &format!("/admin/orders/{shipped}/cancel"),
+            Some(&alice),
+            json!({})
+        )
+        .await
+        .status,
+        403
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_right_after_checkout_leaves_money_and_stock_reconciled() {
+    let app = spawn_app().await;
+    app.create_product("MUG", 1_400, 10).await;
+    let email = "changed-mind@example.com";
+    let (order_id, alice) = place(&app, email, "pm_card_visa", "62701", 3).await;
+    let r = app
+        .post(
+            &format!("/admin/orders/{order_id}/cancel"),
+            Some(&app.admin_token()),
+            json!({}),
+        )
+        .await;
+    // Depending on how far the workflow got, the order is cancelled or already shipped.
+    let order = app.settled_order(&order_id, &alice).await;
+    if r.status == 200 {
+        assert_eq!(order["status"], "CANCELLED");
+        assert_eq!(app.stock("MUG").await, (10, 0, 10));
+        assert_eq!(charges(&app), refunds(&app), "every capture was refunded");
+        let emails = app.sent_emails(email).await;
+        assert_eq!(
+            emails
+                .iter()
+                .filter(|(s, _)| s.ends_with("was cancelled"))
+                .count(),
+            1,
+            "{emails:?}"
+        );
+    } else {
+        assert_eq!(r.status, 409);
+        assert_eq!(order["status"], "SHIPPED");
+    }
+}

@@ -82,6 +82,8 @@ endpoints! {
     GetMyOrder / get_my_order => "get-my-order" => orders::get_mine,
     AdminListOrders / admin_list_orders => "admin-list-orders" => orders::admin_list,
     AdminGetOrder / admin_get_order => "admin-get-order" => orders::admin_get,
+    CancelMyOrder / cancel_my_order => "cancel-my-order" => orders::cancel_mine,
+    AdminCancelOrder / admin_cancel_order => "admin-cancel-order" => orders::admin_cancel,
 }
 
 /// A function's whole life: build the clients once, then serve requests

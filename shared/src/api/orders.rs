@@ -204,3 +204,126 @@ pub async fn admin_get(app: &App, request: Request) -> Result<HttpResponse, ApiE
     let order = load(app, &request).await?;
     Ok(json(StatusCode::OK, &AdminOrderView::from(order)))
 }
+
+#[derive(serde::Deserialize, Default)]
+struct CancelInput {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// Cancels an order that has not shipped: CANCELLED first (so every later
+/// workflow step stops and compensates), then refund, release and e-mail
+/// right away. Each part is idempotent, and the workflow's own
+/// compensation repeats them harmlessly.
+async fn cancel(app: &App, order: Order, reason: String) -> Result<HttpResponse, ApiError> {
+    use crate::store::orders::TransitionError;
+    let shipped = |status: OrderStatus| {
+        ApiError::conflict(
+            "order_shipped",
+            format!(
+                "the order is {}; it can no longer be cancelled, request a return instead",
+                status.as_str()
+            ),
+        )
+    };
+    match order.status {
+        OrderStatus::Shipped | OrderStatus::Delivered => return Err(shipped(order.status)),
+        OrderStatus::Cancelled => return Ok(json(StatusCode::OK, &OrderView::from(order))),
+        OrderStatus::Rejected | OrderStatus::PaymentFailed => {
+            return Err(ApiError::conflict(
+                "order_closed",
+                format!(
+                    "the order is {} and has nothing to cancel",
+                    order.status.as_str()
+                ),
+            ))
+        }
+        OrderStatus::Pending | OrderStatus::Reserved | OrderStatus::Paid => {}
+    }
+    let store = store_of(app);
+    let now = crate::domain::now_rfc3339();
+    match store
+        .transition_order(
+            &order.order_id,
+            OrderStatus::Cancelled,
+            Some(reason.clone()),
+            &now,
+        )
+        .await
+    {
+        Ok(_) => {}
+        Err(TransitionError::NotAllowed {
+            current: OrderStatus::Cancelled,
+            ..
+        }) => {}
+        Err(TransitionError::NotAllowed { current, .. })
+            if matches!(current, OrderStatus::Shipped | OrderStatus::Delivered) =>
+        {
+            return Err(shipped(current))
+        }
+        Err(TransitionError::NotAllowed { current, .. }) => {
+            return Err(ApiError::conflict(
+                "order_closed",
+                format!("the order is {}", current.as_str()),
+            ))
+        }
+        Err(TransitionError::NotFound(_)) => return Err(ApiError::NotFound("order")),
+        Err(TransitionError::Unexpected(e)) => return Err(e.into()),
+    }
+    let current = store
+        .get_order(&order.order_id)
+        .await?
+        .ok_or(ApiError::NotFound("order"))?;
+    crate::workers::payment::refund_order(app, &current).await?;
+    crate::workers::compensation::release_order_stock(app, &current).await?;
+    let current = store
+        .get_order(&order.order_id)
+        .await?
+        .ok_or(ApiError::NotFound("order"))?;
+    crate::notifications::notify(
+        app,
+        &current,
+        crate::notifications::EmailKind::Cancelled,
+        Some(&reason),
+    )
+    .await?;
+    tracing::info!(order_id = %current.order_id, "order cancelled");
+    Ok(json(StatusCode::OK, &OrderView::from(current)))
+}
+
+fn cancel_reason(request: &Request, who: &str) -> Result<String, ApiError> {
+    let body: &[u8] = request.body().as_ref();
+    let input: CancelInput = if body.iter().all(u8::is_ascii_whitespace) {
+        CancelInput::default()
+    } else {
+        super::json_body(request)?
+    };
+    let reason = match input.reason {
+        Some(r) => crate::domain::text("reason", &r, false, 200)?,
+        None => String::new(),
+    };
+    Ok(if reason.is_empty() {
+        format!("cancelled by the {who}")
+    } else {
+        format!("cancelled by the {who}: {reason}")
+    })
+}
+
+/// `POST /orders/{orderId}/cancel`: the customer cancels their order before it ships.
+pub async fn cancel_mine(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = require_customer(&request)?;
+    let order = load(app, &request).await?;
+    if order.customer_sub != caller.sub {
+        return Err(ApiError::NotFound("order"));
+    }
+    let reason = cancel_reason(&request, "customer")?;
+    cancel(app, order, reason).await
+}
+
+/// `POST /admin/orders/{orderId}/cancel`: an administrator cancels any order before it ships.
+pub async fn admin_cancel(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    require_admin(&request)?;
+    let order = load(app, &request).await?;
+    let reason = cancel_reason(&request, "shop")?;
+    cancel(app, order, reason).await
+}

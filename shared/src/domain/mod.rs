@@ -25,7 +25,7 @@ impl ValidationError {
 }
 
 /// Checks a free-text field: trimmed, non-empty when required, bounded.
-pub(crate) fn text(
+pub fn text(
     field: &str,
     value: &str,
     required: bool,

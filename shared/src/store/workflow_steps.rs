@@ -111,6 +111,24 @@ impl Store {
         .await
     }
 
+    /// Records a capture that landed after the order was cancelled, so
+    /// the compensation that follows refunds it.
+    pub async fn record_capture_after_cancel(
+        &self,
+        order_id: &str,
+        record: &PaymentRecord,
+        now: &str,
+    ) -> Result<Order, StepWriteError> {
+        self.set_payment(
+            order_id,
+            record,
+            "#status = :cancelled AND attribute_not_exists(paymentRecord)",
+            &[(":cancelled", s(OrderStatus::Cancelled.as_str()))],
+            now,
+        )
+        .await
+    }
+
     async fn set_payment(
         &self,
         order_id: &str,

@@ -19,19 +19,24 @@ fn store(app: &App) -> Store {
 #[tracing::instrument(skip_all, fields(order_id = %message.order_id))]
 pub async fn release_stock(app: &App, message: StepMessage) -> anyhow::Result<()> {
     let order = load_order(app, &message.order_id).await?;
+    release_order_stock(app, &order).await?;
+    let output = serde_json::json!({ "orderId": order.order_id });
+    task_succeeded(app, &message.task_token, &output).await?;
+    Ok(())
+}
+
+/// Gives the order's held stock back, once; nothing if none is held.
+pub async fn release_order_stock(
+    app: &App,
+    order: &crate::domain::order::Order,
+) -> anyhow::Result<()> {
     if order.stock_state == StockState::Held {
-        match store(app).release_stock(&order, &now_rfc3339()).await {
-            Ok(()) => tracing::info!("stock released"),
+        match store(app).release_stock(order, &now_rfc3339()).await {
+            Ok(()) => tracing::info!(order_id = %order.order_id, "stock released"),
             Err(StepWriteError::NotApplicable(_)) => {}
             Err(StepWriteError::Unexpected(e)) => return Err(e),
         }
     }
-    task_succeeded(
-        app,
-        &message.task_token,
-        &serde_json::json!({ "orderId": order.order_id }),
-    )
-    .await?;
     Ok(())
 }
 

@@ -132,21 +132,27 @@ pub async fn charge_payment(app: &App, message: StepMessage) -> anyhow::Result<(
 #[tracing::instrument(skip_all, fields(order_id = %message.order_id))]
 pub async fn refund_payment(app: &App, message: StepMessage) -> anyhow::Result<()> {
     let order = load_order(app, &message.order_id).await?;
+    refund_order(app, &order).await?;
     let output = serde_json::json!({ "orderId": order.order_id });
+    task_succeeded(app, &message.task_token, &output).await?;
+    Ok(())
+}
+
+/// Refunds the order's captured payment in full, once; nothing when
+/// nothing was captured or it was refunded already.
+pub async fn refund_order(app: &App, order: &crate::domain::order::Order) -> anyhow::Result<()> {
     let Some(payment) = order
         .payment_record
         .clone()
         .filter(|p| p.status == PaymentStatus::Captured)
     else {
-        // Nothing captured, or already refunded.
-        task_succeeded(app, &message.task_token, &output).await?;
         return Ok(());
     };
     let payment_id = payment
         .payment_id
         .clone()
         .ok_or_else(|| anyhow::anyhow!("captured payment of {} has no id", order.order_id))?;
-    let refund = match app
+    let refund = app
         .payments
         .refund(
             &payment_id,
@@ -154,10 +160,7 @@ pub async fn refund_payment(app: &App, message: StepMessage) -> anyhow::Result<(
             &format!("refund-{}", order.order_id),
         )
         .await
-    {
-        Ok(r) => r,
-        Err(e) => return Err(anyhow::anyhow!("refunding order {}: {e}", order.order_id)),
-    };
+        .map_err(|e| anyhow::anyhow!("refunding order {}: {e}", order.order_id))?;
     let now = now_rfc3339();
     let record = PaymentRecord {
         status: PaymentStatus::Refunded,
@@ -173,7 +176,6 @@ pub async fn refund_payment(app: &App, message: StepMessage) -> anyhow::Result<(
         Ok(_) | Err(StepWriteError::NotApplicable(_)) => {}
         Err(StepWriteError::Unexpected(e)) => return Err(e),
     }
-    tracing::info!("payment refunded");
-    task_succeeded(app, &message.task_token, &output).await?;
+    tracing::info!(order_id = %order.order_id, "payment refunded");
     Ok(())
 }
