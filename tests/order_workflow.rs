@@ -500,3 +500,117 @@ async fn cancelling_right_after_checkout_leaves_money_and_stock_reconciled() {
         assert_eq!(order["status"], "SHIPPED");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_carrier_events_build_the_timeline_and_delivery_is_recorded_once() {
+    use shared::webhooks::signature::sign;
+    let app = spawn_app().await;
+    app.create_product("MUG", 1_400, 10).await;
+    let email = "tracked@example.com";
+    let (order_id, alice) = place(&app, email, "pm_card_visa", "62701", 1).await;
+    assert_eq!(
+        app.settled_order(&order_id, &alice).await["status"],
+        "SHIPPED"
+    );
+    let admin = app
+        .get(
+            &format!("/admin/orders/{order_id}"),
+            Some(&app.admin_token()),
+        )
+        .await
+        .body;
+    let tracking = admin["shipment"]["trackingNumber"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let secret = local::LOCAL_CARRIER_WEBHOOK_SECRET;
+    let now = tests::chrono_now();
+    let post = |body: String, signature: String| {
+        let app = &app;
+        async move {
+            app.send(
+                "POST",
+                "/webhooks/carrier",
+                None,
+                &[("carrier-signature", signature.as_str())],
+                Some(body),
+            )
+            .await
+        }
+    };
+    let event = |id: &str, kind: &str| {
+        json!({"eventId": id, "trackingNumber": tracking, "type": kind,
+               "occurredAt": "2030-01-01T10:00:00Z", "location": "Springfield, IL"})
+        .to_string()
+    };
+
+    let in_transit = event("evt-1", "in_transit");
+    let r = post(in_transit.clone(), sign(secret, now, in_transit.as_bytes())).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let tampered = in_transit.replace("in_transit", "delivered");
+    for (body, signature) in [
+        (tampered.clone(), sign(secret, now, in_transit.as_bytes())),
+        (
+            tampered.clone(),
+            sign("another-secret-entirely", now, tampered.as_bytes()),
+        ),
+        (
+            tampered.clone(),
+            sign(secret, now - 301, tampered.as_bytes()),
+        ),
+        (tampered.clone(), String::new()),
+    ] {
+        let r = post(body, signature).await;
+        assert_eq!(r.status, 400, "{r:?}");
+        assert_eq!(r.body["error"]["code"], "invalid_signature");
+    }
+    assert_eq!(
+        app.get(&format!("/orders/{order_id}"), Some(&alice))
+            .await
+            .body["status"],
+        "SHIPPED"
+    );
+
+    let delivered = event("evt-2", "delivered");
+    for _ in 0..2 {
+        let r = post(delivered.clone(), sign(secret, now, delivered.as_bytes())).await;
+        assert_eq!(r.status, 200, "{r:?}");
+    }
+    let timeline = app
+        .get(&format!("/orders/{order_id}/tracking"), Some(&alice))
+        .await;
+    assert_eq!(timeline.status, 200);
+    assert_eq!(timeline.body["status"], "DELIVERED");
+    let entries = timeline.body["timeline"].as_array().unwrap();
+    let carrier: Vec<&str> = entries
+        .iter()
+        .filter(|e| e["source"] == "carrier")
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(carrier, ["in_transit", "delivered"], "each event id once");
+    let statuses: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e["status"].as_str())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["PENDING", "RESERVED", "PAID", "SHIPPED", "DELIVERED"]
+    );
+    let emails = app.sent_emails(email).await;
+    assert_eq!(
+        emails
+            .iter()
+            .filter(|(s, _)| s.ends_with("was delivered"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        app.get(
+            &format!("/orders/{order_id}/tracking"),
+            Some(&app.token("bob"))
+        )
+        .await
+        .status,
+        404
+    );
+}

@@ -26,6 +26,10 @@ use crate::gateway::{Gateway, Route};
 use crate::identity::LocalIdentityProvider;
 use crate::provision::Stack;
 
+/// The carrier's webhook secret on the local stack (the template's
+/// `CarrierWebhookSecret` parameter has no default, so deploys must set one).
+pub const LOCAL_CARRIER_WEBHOOK_SECRET: &str = "whsec_local_carrier_webhooks";
+
 /// The project's root: where `template.yaml` is.
 pub fn project_root() -> anyhow::Result<PathBuf> {
     let mut dir = std::env::current_dir()?;

@@ -21,6 +21,8 @@ pub struct Template {
     pub parameters: Mapping,
     pub values: HashMap<String, Resolved>,
     pub pseudo: HashMap<String, String>,
+    /// Parameter values given locally (parameters without a default).
+    pub parameter_values: HashMap<String, String>,
 }
 
 /// One HTTP route of the API.
@@ -79,6 +81,10 @@ impl Template {
             parameters,
             values: HashMap::new(),
             pseudo,
+            parameter_values: HashMap::from([(
+                "CarrierWebhookSecret".to_string(),
+                crate::LOCAL_CARRIER_WEBHOOK_SECRET.to_string(),
+            )]),
         })
     }
 
@@ -108,6 +114,9 @@ impl Template {
         }
         if let Some(v) = self.values.get(name) {
             return Ok(v.reference.clone());
+        }
+        if let Some(v) = self.parameter_values.get(name) {
+            return Ok(v.clone());
         }
         if let Some(p) = get_map(&self.parameters, name) {
             return scalar(

@@ -31,6 +31,8 @@ pub struct Config {
     pub email_from: String,
     /// The shop's name in e-mails.
     pub shop_name: String,
+    /// The secret the carrier signs its webhooks with.
+    pub carrier_webhook_secret: Option<String>,
 }
 
 impl Config {
@@ -69,6 +71,7 @@ impl Config {
             jwt,
             email_from: or("EMAIL_FROM", "orders@example.com"),
             shop_name: or("SHOP_NAME", "Order Service demo shop"),
+            carrier_webhook_secret: lookup("CARRIER_WEBHOOK_SECRET").filter(|s| !s.is_empty()),
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod payments;
 pub mod store;
 pub mod telemetry;
+pub mod webhooks;
 pub mod workers;
 pub mod workflow;
 

@@ -341,6 +341,7 @@ impl TestApp {
             stock_state: Default::default(),
             payment_record: None,
             shipment: None,
+            tracking_events: Vec::new(),
         };
         let record = IdempotencyRecord {
             pk: format!("checkout#{sub}#{order_id}"),

@@ -191,6 +191,7 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
         stock_state: Default::default(),
         payment_record: None,
         shipment: None,
+        tracking_events: Vec::new(),
     };
     let body = serde_json::json!({
         "orderId": order.order_id,

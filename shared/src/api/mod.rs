@@ -6,6 +6,7 @@ pub mod checkout;
 pub mod error;
 pub mod orders;
 pub mod products;
+pub mod tracking;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -84,6 +85,8 @@ endpoints! {
     AdminGetOrder / admin_get_order => "admin-get-order" => orders::admin_get,
     CancelMyOrder / cancel_my_order => "cancel-my-order" => orders::cancel_mine,
     AdminCancelOrder / admin_cancel_order => "admin-cancel-order" => orders::admin_cancel,
+    GetOrderTracking / get_order_tracking => "get-order-tracking" => tracking::order_tracking,
+    CarrierWebhook / carrier_webhook => "carrier-webhook" => tracking::carrier_webhook,
 }
 
 /// A function's whole life: build the clients once, then serve requests

@@ -156,6 +156,21 @@ pub struct Shipment {
     pub shipped_at: String,
 }
 
+/// What the carrier reported about the parcel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrackingEvent {
+    pub event_id: String,
+    /// `in_transit`, `out_for_delivery`, `delivered` or `exception`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub at: String,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
 /// An order as stored and shown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -182,6 +197,8 @@ pub struct Order {
     pub payment_record: Option<PaymentRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment: Option<Shipment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracking_events: Vec<TrackingEvent>,
 }
 
 /// Formats the customer-facing order number from the shop's sequence.

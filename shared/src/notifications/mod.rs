@@ -16,6 +16,7 @@ use crate::App;
 pub enum EmailKind {
     OrderConfirmation,
     Shipped,
+    Delivered,
     PaymentFailed,
     Cancelled,
 }
@@ -25,6 +26,7 @@ impl EmailKind {
         match self {
             EmailKind::OrderConfirmation => "order_confirmation",
             EmailKind::Shipped => "shipped",
+            EmailKind::Delivered => "delivered",
             EmailKind::PaymentFailed => "payment_failed",
             EmailKind::Cancelled => "cancelled",
         }
@@ -46,6 +48,7 @@ impl EmailKind {
         match self {
             EmailKind::OrderConfirmation => format!("Order {number} confirmed"),
             EmailKind::Shipped => format!("Order {number} has shipped"),
+            EmailKind::Delivered => format!("Order {number} was delivered"),
             EmailKind::PaymentFailed => format!("Payment for order {number} was declined"),
             EmailKind::Cancelled => format!("Order {number} was cancelled"),
         }
@@ -94,6 +97,14 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
         ),
         ("shipped.html", include_str!("../../templates/shipped.html")),
         ("shipped.txt", include_str!("../../templates/shipped.txt")),
+        (
+            "delivered.html",
+            include_str!("../../templates/delivered.html"),
+        ),
+        (
+            "delivered.txt",
+            include_str!("../../templates/delivered.txt"),
+        ),
         (
             "payment_failed.html",
             include_str!("../../templates/payment_failed.html"),
@@ -272,6 +283,7 @@ mod tests {
                 tracking_url: "https://track.local-carrier.test/LC123".into(),
                 shipped_at: "t".into(),
             }),
+            tracking_events: Vec::new(),
         }
     }
 
@@ -280,6 +292,7 @@ mod tests {
         for kind in [
             EmailKind::OrderConfirmation,
             EmailKind::Shipped,
+            EmailKind::Delivered,
             EmailKind::PaymentFailed,
             EmailKind::Cancelled,
         ] {

@@ -6,7 +6,12 @@
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem, Update};
 
 use super::{from_item, is_cancelled, n, s, unexpected, Store};
-use crate::domain::order::{Order, OrderStatus, PaymentRecord, Shipment, StatusChange};
+use crate::domain::order::{
+    Order, OrderStatus, PaymentRecord, Shipment, StatusChange, TrackingEvent,
+};
+
+/// Sparse index of shipped orders: `trackingNumber`.
+pub const BY_TRACKING_NUMBER_INDEX: &str = "ByTrackingNumber";
 
 /// A conditional step found the order already past it.
 #[derive(Debug, thiserror::Error)]
@@ -197,13 +202,14 @@ impl Store {
             order,
             "SET onHand = onHand - :qty, reserved = reserved - :qty, updatedAt = :now",
             "SET stockState = :committed, #status = :shipped, shipment = :shipment, \
-             statusHistory = list_append(statusHistory, :entry), updatedAt = :now",
+             trackingNumber = :tracking, statusHistory = list_append(statusHistory, :entry), updatedAt = :now",
             "stockState = :held AND #status = :paid",
             &[
                 (":committed", s("COMMITTED")),
                 (":shipped", s(OrderStatus::Shipped.as_str())),
                 (":paid", s(OrderStatus::Paid.as_str())),
                 (":shipment", value(shipment)?),
+                (":tracking", s(&shipment.tracking_number)),
                 (":entry", history(&change)?),
             ],
             now,
@@ -254,6 +260,116 @@ impl Store {
             Ok(_) => Ok(()),
             Err(e) if is_cancelled(&e) => Err(self.current(&order.order_id).await?),
             Err(e) => Err(unexpected("moving stock", e).into()),
+        }
+    }
+
+    /// The order shipped under a tracking number.
+    pub async fn find_order_by_tracking_number(
+        &self,
+        tracking_number: &str,
+    ) -> anyhow::Result<Option<Order>> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.tables.orders)
+            .index_name(BY_TRACKING_NUMBER_INDEX)
+            .key_condition_expression("trackingNumber = :t")
+            .expression_attribute_values(":t", s(tracking_number))
+            .limit(1)
+            .send()
+            .await
+            .map_err(|e| unexpected("finding an order by tracking number", e))?;
+        let Some(item) = out.items.and_then(|i| i.into_iter().next()) else {
+            return Ok(None);
+        };
+        // The index holds keys only; read the order itself, consistently.
+        let order_id = item
+            .get("orderId")
+            .and_then(|v| v.as_s().ok())
+            .ok_or_else(|| anyhow::anyhow!("an index entry without orderId"))?;
+        self.get_order(order_id).await
+    }
+
+    /// Records a carrier event once per event id: appended to the order's
+    /// tracking events and, for `delivered`, SHIPPED → DELIVERED. Returns
+    /// false when the event id was seen before.
+    pub async fn record_carrier_event(
+        &self,
+        order: &Order,
+        event: &TrackingEvent,
+        now: &str,
+    ) -> Result<bool, StepWriteError> {
+        let delivers = event.kind == "delivered" && order.status == OrderStatus::Shipped;
+        let change = StatusChange {
+            status: OrderStatus::Delivered,
+            at: now.to_string(),
+            reason: None,
+        };
+        let claim = aws_sdk_dynamodb::types::Put::builder()
+            .table_name(&self.tables.idempotency)
+            .item("pk", s(format!("carrier-event#{}", event.event_id)))
+            .item("orderId", s(&order.order_id))
+            .item(
+                "expiresAt",
+                n(chrono::Utc::now().timestamp() + 90 * 24 * 3600),
+            )
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(|e| anyhow::anyhow!("building the event claim: {e}"))?;
+        let mut update = Update::builder()
+            .table_name(&self.tables.orders)
+            .key("orderId", s(&order.order_id))
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":event", AttributeValue::L(vec![value(event)?]))
+            .expression_attribute_values(":empty", AttributeValue::L(vec![]))
+            .expression_attribute_values(":now", s(now))
+            .expression_attribute_values(":current", s(order.status.as_str()));
+        update = if delivers {
+            update
+                .update_expression(
+                    "SET trackingEvents = list_append(if_not_exists(trackingEvents, :empty), :event), \
+                     #status = :delivered, statusHistory = list_append(statusHistory, :entry), updatedAt = :now",
+                )
+                .expression_attribute_values(":delivered", s(OrderStatus::Delivered.as_str()))
+                .expression_attribute_values(":entry", history(&change)?)
+        } else {
+            update.update_expression(
+                "SET trackingEvents = list_append(if_not_exists(trackingEvents, :empty), :event), updatedAt = :now",
+            )
+        };
+        let update = update
+            .condition_expression("#status = :current")
+            .build()
+            .map_err(|e| anyhow::anyhow!("building the order update: {e}"))?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(claim).build())
+            .transact_items(TransactWriteItem::builder().update(update).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if is_cancelled(&e) => {
+                let seen = self
+                    .client
+                    .get_item()
+                    .table_name(&self.tables.idempotency)
+                    .key("pk", s(format!("carrier-event#{}", event.event_id)))
+                    .consistent_read(true)
+                    .send()
+                    .await
+                    .map_err(|e| unexpected("reading an event claim", e))?
+                    .item
+                    .is_some();
+                if seen {
+                    Ok(false)
+                } else {
+                    // The order changed under us; the caller retries.
+                    Err(self.current(&order.order_id).await?)
+                }
+            }
+            Err(e) => Err(unexpected("recording a carrier event", e).into()),
         }
     }
 

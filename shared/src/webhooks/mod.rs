@@ -1,0 +1,3 @@
+//! Inbound webhooks, verified by signature and processed once per event id.
+
+pub mod signature;
