@@ -3,7 +3,6 @@
 use shared::domain::money::{Currency, Money};
 use shared::domain::now_rfc3339;
 use shared::domain::product::{ProductDetails, Sku, StockAdjustment};
-use shared::store::Store;
 use shared::App;
 
 /// (sku, name, description, price in cents, stock, low-stock threshold, grams)
@@ -66,7 +65,7 @@ const DEMO: &[(&str, &str, &str, i64, i64, i64, i64)] = &[
 
 /// Adds the demo products and their opening stock (recorded in the ledger).
 pub async fn seed_demo_catalog(app: &App) -> anyhow::Result<()> {
-    let store = Store::new(app.dynamo.clone(), app.config.tables.clone());
+    let store = app.store();
     let currency = Currency::parse(&app.config.currency)?;
     for (sku, name, description, price, stock, threshold, grams) in DEMO {
         let sku = Sku::parse(sku)?;

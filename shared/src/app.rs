@@ -58,6 +58,11 @@ impl App {
         }
     }
 
+    /// The DynamoDB store over this function's tables.
+    pub fn store(&self) -> crate::store::Store {
+        crate::store::Store::new(self.dynamo.clone(), self.config.tables.clone())
+    }
+
     /// Uses `payments` (tests share one sandbox across functions to read its ledger).
     pub fn with_payments(mut self, payments: crate::payments::PaymentGateway) -> Self {
         self.payments = payments;

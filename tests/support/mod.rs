@@ -108,10 +108,7 @@ impl TestApp {
     }
 
     pub fn store(&self) -> Store {
-        Store::new(
-            self.stack.app.dynamo.clone(),
-            self.stack.app.config.tables.clone(),
-        )
+        self.stack.app.store()
     }
 
     /// Sends a request with an optional bearer token, extra headers and a raw body.
@@ -231,6 +228,18 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("the workflow of order {order_id} did not finish");
+    }
+
+    /// An order as administrators see it.
+    pub async fn admin_order(&self, order_id: &str) -> Value {
+        let r = self
+            .get(
+                &format!("/admin/orders/{order_id}"),
+                Some(&self.admin_token()),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body
     }
 
     /// The ARN of the order's execution (named after the order).

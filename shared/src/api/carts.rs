@@ -6,7 +6,6 @@ use http::StatusCode;
 use lambda_http::Request;
 use serde::Deserialize;
 
-use super::products::{currency_of, store_of};
 use super::{json, json_body, optional_identity, path_param, ApiError, HttpResponse};
 use crate::auth::Identity;
 use crate::domain::cart::{parse_quantity, price_cart, Cart, CartChangeError, CartStatus};
@@ -35,7 +34,8 @@ pub(crate) async fn load_cart(
     if uuid::Uuid::parse_str(cart_id).is_err() {
         return Err(ApiError::NotFound("cart"));
     }
-    let cart = store_of(app)
+    let cart = app
+        .store()
         .get_cart(cart_id)
         .await?
         .ok_or(ApiError::NotFound("cart"))?;
@@ -52,12 +52,13 @@ pub(crate) async fn load_cart(
 
 async fn priced(app: &App, cart: &Cart) -> Result<HttpResponse, ApiError> {
     let skus: Vec<Sku> = cart.lines.iter().map(|l| l.sku.clone()).collect();
-    let products = store_of(app).get_products(&skus).await?;
-    let view =
-        price_cart(cart, &products, &currency_of(app)?).map_err(|e| ApiError::Unprocessable {
+    let products = app.store().get_products(&skus).await?;
+    let view = price_cart(cart, &products, &super::shop_currency(app)?).map_err(|e| {
+        ApiError::Unprocessable {
             code: "total_too_large",
             message: e.to_string(),
-        })?;
+        }
+    })?;
     Ok(json(StatusCode::OK, &view))
 }
 
@@ -72,7 +73,7 @@ pub async fn create(app: &App, request: Request) -> Result<HttpResponse, ApiErro
         &now,
         expires,
     );
-    store_of(app).create_cart(&cart).await?;
+    app.store().create_cart(&cart).await?;
     let mut response = priced(app, &cart).await?;
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
@@ -103,7 +104,7 @@ where
         change(&mut cart)?;
         cart.updated_at = now_rfc3339();
         cart.expires_at = chrono::Utc::now().timestamp() + app.config.cart_ttl_seconds;
-        match store_of(app).save_cart(&cart).await {
+        match app.store().save_cart(&cart).await {
             Ok(saved) => return priced(app, &saved).await,
             Err(SaveCartError::Conflict) => continue,
             Err(SaveCartError::Unexpected(e)) => return Err(e.into()),
@@ -127,7 +128,8 @@ pub async fn add_item(app: &App, request: Request) -> Result<HttpResponse, ApiEr
     let input: AddItemInput = json_body(&request)?;
     let sku = Sku::parse(&input.sku)?;
     let quantity = parse_quantity(input.quantity)?;
-    let product = store_of(app)
+    let product = app
+        .store()
         .get_product(&sku)
         .await?
         .filter(|p| p.active)

@@ -13,7 +13,6 @@ use lambda_http::Request;
 use sha2::{Digest, Sha256};
 
 use super::carts::load_cart;
-use super::products::{currency_of, store_of};
 use super::{json, json_body, path_param, require_customer, ApiError, HttpResponse};
 use crate::domain::cart::{price_cart, CartStatus};
 use crate::domain::checkout::{contains_card_data, CheckoutDetails, CheckoutInput};
@@ -114,7 +113,7 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
     })?;
     let details = CheckoutDetails::try_from(&input)?;
 
-    let store = store_of(app);
+    let store = app.store();
     let hash = request_hash(&cart_id, &raw);
     let pk = format!("checkout#{}#{key}", caller.sub);
     let now_epoch = chrono::Utc::now().timestamp();
@@ -137,11 +136,12 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
     }
     let skus: Vec<Sku> = cart.lines.iter().map(|l| l.sku.clone()).collect();
     let products = store.get_products(&skus).await?;
-    let priced =
-        price_cart(&cart, &products, &currency_of(app)?).map_err(|e| ApiError::Unprocessable {
+    let priced = price_cart(&cart, &products, &super::shop_currency(app)?).map_err(|e| {
+        ApiError::Unprocessable {
             code: "total_too_large",
             message: e.to_string(),
-        })?;
+        }
+    })?;
     let unavailable: Vec<&Sku> = priced
         .lines
         .iter()

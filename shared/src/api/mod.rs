@@ -112,6 +112,12 @@ where
     .await
 }
 
+/// The shop's currency, from `SHOP_CURRENCY`.
+pub(crate) fn shop_currency(app: &App) -> Result<crate::domain::money::Currency, ApiError> {
+    crate::domain::money::Currency::parse(&app.config.currency)
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("SHOP_CURRENCY: {e}")))
+}
+
 /// A JSON response.
 pub fn json(status: StatusCode, value: &impl serde::Serialize) -> HttpResponse {
     let body = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());

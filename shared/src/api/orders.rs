@@ -4,7 +4,6 @@ use http::StatusCode;
 use lambda_http::Request;
 use serde::Serialize;
 
-use super::products::store_of;
 use super::{
     json, page_limit, path_param, query_params, require_admin, require_customer, ApiError,
     HttpResponse,
@@ -105,7 +104,7 @@ async fn load(app: &App, request: &Request) -> Result<Order, ApiError> {
     if uuid::Uuid::parse_str(&order_id).is_err() {
         return Err(ApiError::NotFound("order"));
     }
-    store_of(app)
+    app.store()
         .get_order(&order_id)
         .await?
         .ok_or(ApiError::NotFound("order"))
@@ -115,7 +114,8 @@ async fn load(app: &App, request: &Request) -> Result<Order, ApiError> {
 pub async fn list_mine(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
     let caller = require_customer(&request)?;
     let params = query_params(&request);
-    let page = store_of(app)
+    let page = app
+        .store()
         .list_customer_orders(
             &caller.sub,
             page_limit(&params)?,
@@ -188,7 +188,8 @@ pub async fn admin_list(app: &App, request: Request) -> Result<HttpResponse, Api
             ));
         }
     }
-    let page = store_of(app)
+    let page = app
+        .store()
         .list_orders(
             &filter,
             page_limit(&params)?,
@@ -240,7 +241,7 @@ async fn cancel(app: &App, order: Order, reason: String) -> Result<HttpResponse,
         }
         OrderStatus::Pending | OrderStatus::Reserved | OrderStatus::Paid => {}
     }
-    let store = store_of(app);
+    let store = app.store();
     let now = crate::domain::now_rfc3339();
     match store
         .transition_order(

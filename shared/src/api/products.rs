@@ -7,11 +7,11 @@ use serde::Serialize;
 use super::{
     json, json_body, page_limit, path_param, query_params, require_admin, ApiError, HttpResponse,
 };
-use crate::domain::money::{Currency, Money};
+use crate::domain::money::Money;
 use crate::domain::now_rfc3339;
 use crate::domain::product::{Product, ProductInput, Sku, StockAdjustment, StockAdjustmentInput};
 use crate::store::products::{AdjustStockError, CreateProductError, UpdateProductError};
-use crate::store::{Page, Store};
+use crate::store::Page;
 use crate::App;
 
 /// A product as the storefront sees it.
@@ -70,15 +70,6 @@ impl From<Product> for InventoryView {
     }
 }
 
-fn store(app: &App) -> Store {
-    Store::new(app.dynamo.clone(), app.config.tables.clone())
-}
-
-fn shop_currency(app: &App) -> Result<Currency, ApiError> {
-    Currency::parse(&app.config.currency)
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("SHOP_CURRENCY: {e}")))
-}
-
 fn sku_param(request: &Request) -> Result<Sku, ApiError> {
     Ok(Sku::parse(&path_param(request, "sku")?)?)
 }
@@ -94,7 +85,8 @@ fn map_page<T, U: From<T>>(page: Page<T>) -> Page<U> {
 pub async fn list(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
     let params = query_params(&request);
     let limit = page_limit(&params)?;
-    let page = store(app)
+    let page = app
+        .store()
         .list_active_products(limit, params.get("cursor").map(String::as_str))
         .await?;
     Ok(json(StatusCode::OK, &map_page::<_, ProductView>(page)))
@@ -103,7 +95,7 @@ pub async fn list(app: &App, request: Request) -> Result<HttpResponse, ApiError>
 /// `GET /products/{sku}`: one active product.
 pub async fn get(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
     let sku = sku_param(&request).map_err(|_| ApiError::NotFound("product"))?;
-    match store(app).get_product(&sku).await? {
+    match app.store().get_product(&sku).await? {
         Some(p) if p.active => Ok(json(StatusCode::OK, &ProductView::from(p))),
         _ => Err(ApiError::NotFound("product")),
     }
@@ -114,8 +106,9 @@ pub async fn create(app: &App, request: Request) -> Result<HttpResponse, ApiErro
     require_admin(&request)?;
     let input: ProductInput = json_body(&request)?;
     let sku = Sku::parse(input.sku.as_deref().unwrap_or_default())?;
-    let details = input.details(&shop_currency(app)?)?;
-    match store(app)
+    let details = input.details(&super::shop_currency(app)?)?;
+    match app
+        .store()
         .create_product(sku, details, &now_rfc3339())
         .await
     {
@@ -160,8 +153,9 @@ pub async fn update(app: &App, request: Request) -> Result<HttpResponse, ApiErro
             "the body's sku differs from the path's",
         ));
     }
-    let details = input.details(&shop_currency(app)?)?;
-    let product = store(app)
+    let details = input.details(&super::shop_currency(app)?)?;
+    let product = app
+        .store()
         .update_product(&sku, details, &now_rfc3339())
         .await
         .map_err(update_error)?;
@@ -172,7 +166,8 @@ pub async fn update(app: &App, request: Request) -> Result<HttpResponse, ApiErro
 pub async fn archive(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
     require_admin(&request)?;
     let sku = sku_param(&request)?;
-    let product = store(app)
+    let product = app
+        .store()
         .archive_product(&sku, &now_rfc3339())
         .await
         .map_err(update_error)?;
@@ -185,7 +180,8 @@ pub async fn adjust_stock(app: &App, request: Request) -> Result<HttpResponse, A
     let sku = sku_param(&request)?;
     let input: StockAdjustmentInput = json_body(&request)?;
     let adjustment = StockAdjustment::try_from(input)?;
-    match store(app)
+    match app
+        .store()
         .adjust_stock(&sku, &adjustment, &admin.sub, &now_rfc3339())
         .await
     {
@@ -213,16 +209,9 @@ pub async fn inventory(app: &App, request: Request) -> Result<HttpResponse, ApiE
             ))
         }
     };
-    let page = store(app)
+    let page = app
+        .store()
         .list_inventory(limit, params.get("cursor").map(String::as_str), low_only)
         .await?;
     Ok(json(StatusCode::OK, &map_page::<_, InventoryView>(page)))
-}
-
-pub(crate) fn store_of(app: &App) -> Store {
-    store(app)
-}
-
-pub(crate) fn currency_of(app: &App) -> Result<Currency, ApiError> {
-    shop_currency(app)
 }

@@ -4,7 +4,6 @@ use http::StatusCode;
 use lambda_http::Request;
 use serde::{Deserialize, Serialize};
 
-use super::products::store_of;
 use super::{json, json_body, path_param, require_customer, ApiError, HttpResponse};
 use crate::domain::now_rfc3339;
 use crate::domain::order::{OrderStatus, TrackingEvent};
@@ -83,7 +82,7 @@ pub async fn carrier_webhook(app: &App, request: Request) -> Result<HttpResponse
             .map(|d| crate::domain::text("description", &d, false, 500))
             .transpose()?,
     };
-    let store = store_of(app);
+    let store = app.store();
     for _ in 0..3 {
         let order = store
             .find_order_by_tracking_number(&input.tracking_number)
@@ -145,7 +144,8 @@ pub async fn order_tracking(app: &App, request: Request) -> Result<HttpResponse,
     if uuid::Uuid::parse_str(&order_id).is_err() {
         return Err(ApiError::NotFound("order"));
     }
-    let order = store_of(app)
+    let order = app
+        .store()
         .get_order(&order_id)
         .await?
         .filter(|o| o.customer_sub == caller.sub)

@@ -8,7 +8,6 @@ use minijinja::{context, Environment, Value};
 use crate::domain::money::Money;
 use crate::domain::now_rfc3339;
 use crate::domain::order::Order;
-use crate::store::Store;
 use crate::App;
 
 /// The e-mails the workflow sends.
@@ -156,7 +155,7 @@ pub async fn notify(
     kind: EmailKind,
     reason: Option<&str>,
 ) -> anyhow::Result<bool> {
-    let store = Store::new(app.dynamo.clone(), app.config.tables.clone());
+    let store = app.store();
     if !store
         .claim_notification(&order.order_id, kind.name(), &now_rfc3339())
         .await?

@@ -10,6 +10,9 @@ use crate::domain::order::{
     Order, OrderStatus, PaymentRecord, Shipment, StatusChange, TrackingEvent,
 };
 
+/// The update that records a payment without changing the status.
+const SET_PAYMENT: &str = "SET paymentRecord = :payment, updatedAt = :now";
+
 /// Sparse index of shipped orders: `trackingNumber`.
 pub const BY_TRACKING_NUMBER_INDEX: &str = "ByTrackingNumber";
 
@@ -51,34 +54,20 @@ impl Store {
             at: now.to_string(),
             reason: None,
         };
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.tables.orders)
-            .key("orderId", s(order_id))
-            .update_expression(
-                "SET #status = :paid, paymentRecord = :payment, statusHistory = list_append(statusHistory, :entry), updatedAt = :now",
-            )
-            .condition_expression("#status = :reserved")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":paid", s(OrderStatus::Paid.as_str()))
-            .expression_attribute_values(":reserved", s(OrderStatus::Reserved.as_str()))
-            .expression_attribute_values(":payment", value(record)?)
-            .expression_attribute_values(":entry", history(&change)?)
-            .expression_attribute_values(":now", s(now))
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await;
-        match result {
-            Ok(out) => Ok(from_item(out.attributes.unwrap_or_default())?),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(self.current(order_id).await?)
-            }
-            Err(e) => Err(unexpected("recording a charge", e).into()),
-        }
+        self.update_payment(
+            order_id,
+            record,
+            "SET #status = :paid, paymentRecord = :payment, \
+             statusHistory = list_append(statusHistory, :entry), updatedAt = :now",
+            "#status = :reserved",
+            &[
+                (":paid", s(OrderStatus::Paid.as_str())),
+                (":reserved", s(OrderStatus::Reserved.as_str())),
+                (":entry", history(&change)?),
+            ],
+            now,
+        )
+        .await
     }
 
     /// Records a declined charge on a RESERVED order (no status change:
@@ -89,9 +78,10 @@ impl Store {
         record: &PaymentRecord,
         now: &str,
     ) -> Result<Order, StepWriteError> {
-        self.set_payment(
+        self.update_payment(
             order_id,
             record,
+            SET_PAYMENT,
             "#status = :reserved",
             &[(":reserved", s(OrderStatus::Reserved.as_str()))],
             now,
@@ -106,9 +96,10 @@ impl Store {
         record: &PaymentRecord,
         now: &str,
     ) -> Result<Order, StepWriteError> {
-        self.set_payment(
+        self.update_payment(
             order_id,
             record,
+            SET_PAYMENT,
             "paymentRecord.#pstatus = :captured",
             &[(":captured", s("CAPTURED"))],
             now,
@@ -124,9 +115,10 @@ impl Store {
         record: &PaymentRecord,
         now: &str,
     ) -> Result<Order, StepWriteError> {
-        self.set_payment(
+        self.update_payment(
             order_id,
             record,
+            SET_PAYMENT,
             "#status = :cancelled AND attribute_not_exists(paymentRecord)",
             &[(":cancelled", s(OrderStatus::Cancelled.as_str()))],
             now,
@@ -134,10 +126,13 @@ impl Store {
         .await
     }
 
-    async fn set_payment(
+    /// Sets the payment record (and whatever else `update_expression`
+    /// says) if `condition` holds; otherwise returns the order as it is.
+    async fn update_payment(
         &self,
         order_id: &str,
         record: &PaymentRecord,
+        update_expression: &str,
         condition: &str,
         values: &[(&str, AttributeValue)],
         now: &str,
@@ -147,12 +142,12 @@ impl Store {
             .update_item()
             .table_name(&self.tables.orders)
             .key("orderId", s(order_id))
-            .update_expression("SET paymentRecord = :payment, updatedAt = :now")
+            .update_expression(update_expression)
             .condition_expression(condition)
             .expression_attribute_values(":payment", value(record)?)
             .expression_attribute_values(":now", s(now))
             .return_values(ReturnValue::AllNew);
-        if condition.contains("#status") {
+        if condition.contains("#status") || update_expression.contains("#status") {
             update = update.expression_attribute_names("#status", "status");
         }
         if condition.contains("#pstatus") {

@@ -7,13 +7,8 @@ use crate::domain::now_rfc3339;
 use crate::domain::order::{OrderStatus, StockState};
 use crate::store::orders::TransitionError;
 use crate::store::workflow_steps::StepWriteError;
-use crate::store::Store;
 use crate::workflow::task_succeeded;
 use crate::App;
-
-fn store(app: &App) -> Store {
-    Store::new(app.dynamo.clone(), app.config.tables.clone())
-}
 
 /// Gives the order's held stock back to `available` (nothing if none is held).
 #[tracing::instrument(skip_all, fields(order_id = %message.order_id))]
@@ -31,7 +26,7 @@ pub async fn release_order_stock(
     order: &crate::domain::order::Order,
 ) -> anyhow::Result<()> {
     if order.stock_state == StockState::Held {
-        match store(app).release_stock(order, &now_rfc3339()).await {
+        match app.store().release_stock(order, &now_rfc3339()).await {
             Ok(()) => tracing::info!(order_id = %order.order_id, "stock released"),
             Err(StepWriteError::NotApplicable(_)) => {}
             Err(StepWriteError::Unexpected(e)) => return Err(e),
@@ -52,7 +47,8 @@ pub async fn mark_order_failed(app: &App, message: StepMessage) -> anyhow::Resul
             anyhow::anyhow!("mark-order-failed needs status PAYMENT_FAILED or CANCELLED")
         })?;
     let reason = message.reason.clone().filter(|r| !r.is_empty());
-    match store(app)
+    match app
+        .store()
         .transition_order(&message.order_id, status, reason, &now_rfc3339())
         .await
     {

@@ -115,7 +115,7 @@ pub(crate) async fn load_order(
     app: &App,
     order_id: &str,
 ) -> anyhow::Result<crate::domain::order::Order> {
-    crate::store::Store::new(app.dynamo.clone(), app.config.tables.clone())
+    app.store()
         .get_order(order_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("order {order_id} does not exist"))

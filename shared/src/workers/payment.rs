@@ -8,7 +8,6 @@ use crate::domain::now_rfc3339;
 use crate::domain::order::{OrderStatus, PaymentRecord, PaymentStatus};
 use crate::payments::{ChargeRequest, PaymentError};
 use crate::store::workflow_steps::StepWriteError;
-use crate::store::Store;
 use crate::workflow::{task_failed, task_succeeded};
 use crate::App;
 
@@ -16,10 +15,6 @@ use crate::App;
 pub const PAYMENT_DECLINED: &str = "PaymentDeclined";
 pub const GATEWAY_UNAVAILABLE: &str = "PaymentGatewayUnavailable";
 pub const NOT_PAYABLE: &str = "OrderNotPayable";
-
-fn store(app: &App) -> Store {
-    Store::new(app.dynamo.clone(), app.config.tables.clone())
-}
 
 #[tracing::instrument(skip_all, fields(order_id = %message.order_id))]
 pub async fn charge_payment(app: &App, message: StepMessage) -> anyhow::Result<()> {
@@ -70,7 +65,8 @@ pub async fn charge_payment(app: &App, message: StepMessage) -> anyhow::Result<(
                 refunded: None,
                 updated_at: now.clone(),
             };
-            match store(app)
+            match app
+                .store()
                 .record_charge(&order.order_id, &record, &now)
                 .await
             {
@@ -104,7 +100,8 @@ pub async fn charge_payment(app: &App, message: StepMessage) -> anyhow::Result<(
                 refunded: None,
                 updated_at: now.clone(),
             };
-            match store(app)
+            match app
+                .store()
                 .record_decline(&order.order_id, &record, &now)
                 .await
             {
@@ -169,7 +166,8 @@ pub async fn refund_order(app: &App, order: &crate::domain::order::Order) -> any
         updated_at: now.clone(),
         ..payment
     };
-    match store(app)
+    match app
+        .store()
         .record_refund(&order.order_id, &record, &now)
         .await
     {

@@ -17,7 +17,7 @@ pub const OUT_OF_STOCK: &str = "OutOfStock";
 
 #[tracing::instrument(skip_all, fields(order_id = %message.order_id))]
 pub async fn reserve_stock(app: &App, message: StepMessage) -> anyhow::Result<()> {
-    let store = Store::new(app.dynamo.clone(), app.config.tables.clone());
+    let store = app.store();
     let order = store
         .get_order(&message.order_id)
         .await?

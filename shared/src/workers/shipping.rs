@@ -7,7 +7,6 @@ use crate::domain::order::OrderStatus;
 use crate::fulfilment::CarrierError;
 use crate::notifications::{notify, EmailKind};
 use crate::store::workflow_steps::StepWriteError;
-use crate::store::Store;
 use crate::workflow::{task_failed, task_succeeded};
 use crate::App;
 
@@ -44,7 +43,7 @@ pub async fn fulfil_order(app: &App, message: StepMessage) -> anyhow::Result<()>
             return Ok(());
         }
     };
-    let store = Store::new(app.dynamo.clone(), app.config.tables.clone());
+    let store = app.store();
     match store.commit_stock_and_ship(&order, &shipment, &now).await {
         Ok(()) => tracing::info!(tracking = %shipment.tracking_number, "shipped"),
         Err(StepWriteError::NotApplicable(current)) if current.status == OrderStatus::Shipped => {}
