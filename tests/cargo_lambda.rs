@@ -37,9 +37,12 @@ const CASES: &[(&str, u16)] = &[
     ("get-my-order", 200),
     ("admin-list-orders", 200),
     ("admin-get-order", 200),
+    // The seeded order has not shipped, so it has no label yet.
+    ("admin-get-order-label", 409),
     ("get-order-tracking", 200),
     // The sample's signature is not valid for its body.
     ("carrier-webhook", 400),
+    ("payment-webhook", 400),
 ];
 
 struct Watch(std::process::Child);

@@ -100,6 +100,47 @@ async fn a_visa_checkout_ships_with_one_confirmation_and_one_shipped_email() {
     );
     assert_eq!(charges(&app), 1);
     assert_eq!(refunds(&app), 0);
+
+    // The shipping label: a PDF that opens, with a barcode that scans as
+    // the tracking number, the order number and both addresses.
+    let admin_token = app.admin_token();
+    let (status, content_type, pdf) = app
+        .get_bytes(&format!("/admin/orders/{order_id}/label"), &admin_token)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "application/pdf");
+    let label = tests::label::read_label(&pdf).expect("the label opens");
+    assert_eq!(label.pages, 1);
+    assert_eq!(label.barcode, tracking);
+    let text = label.text.join("\n");
+    let order_number = admin["orderNumber"].as_str().unwrap();
+    for expected in [
+        order_number,
+        "1 Main St",
+        "1 Warehouse Way",
+        "Order Service demo shop",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} not on the label: {text}"
+        );
+    }
+    let customer = admin["customer"]["name"].as_str().unwrap();
+    assert!(
+        text.contains(customer),
+        "{customer} not on the label: {text}"
+    );
+    // Customers cannot print labels; unshipped orders have none.
+    let (status, _, _) = app
+        .get_bytes(&format!("/admin/orders/{order_id}/label"), &alice)
+        .await;
+    assert_eq!(status, 403);
+    let unshipped = uuid::Uuid::new_v4().to_string();
+    app.pending_order(&unshipped, "alice", &[("MUG", 1)]).await;
+    let (status, _, body) = app
+        .get_bytes(&format!("/admin/orders/{unshipped}/label"), &admin_token)
+        .await;
+    assert_eq!(status, 409, "{}", String::from_utf8_lossy(&body));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

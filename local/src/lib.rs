@@ -10,6 +10,7 @@ pub mod provision;
 pub mod seed;
 pub mod template;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -26,9 +27,25 @@ use crate::gateway::{Gateway, Route};
 use crate::identity::LocalIdentityProvider;
 use crate::provision::Stack;
 
-/// The carrier's webhook secret on the local stack (the template's
-/// `CarrierWebhookSecret` parameter has no default, so deploys must set one).
+/// The carrier's webhook secret on the local stack. In AWS the template
+/// generates a random one in Secrets Manager; locally the stack stores
+/// these known values there, so a developer can sign webhooks by hand.
 pub const LOCAL_CARRIER_WEBHOOK_SECRET: &str = "whsec_local_carrier_webhooks";
+/// The payment gateway's webhook signing secret on the local stack.
+pub const LOCAL_PAYMENT_WEBHOOK_SECRET: &str = "whsec_local_payment_webhooks";
+/// The Stripe API key on the local stack (used only if a test or developer
+/// switches `PAYMENT_GATEWAY` to `stripe` and points it at a stand-in).
+pub const LOCAL_STRIPE_SECRET_KEY: &str = "sk_test_local_stack";
+
+/// The value the local stack stores in a template secret.
+pub fn local_secret_value(logical_id: &str) -> Option<&'static str> {
+    match logical_id {
+        "CarrierWebhookSecret" => Some(LOCAL_CARRIER_WEBHOOK_SECRET),
+        "PaymentWebhookSecret" => Some(LOCAL_PAYMENT_WEBHOOK_SECRET),
+        "StripeSecretKey" => Some(LOCAL_STRIPE_SECRET_KEY),
+        _ => None,
+    }
+}
 
 /// The project's root: where `template.yaml` is.
 pub fn project_root() -> anyhow::Result<PathBuf> {
@@ -172,15 +189,34 @@ impl LocalStack {
         listen: SocketAddr,
         idp: &LocalIdentityProvider,
     ) -> anyhow::Result<Self> {
+        Self::start_with(root, sdk, stack_name, listen, idp, &HashMap::new()).await
+    }
+
+    /// Like [`LocalStack::start`], with `overrides` added to every
+    /// function's environment (a test points the Stripe adapter at a fake).
+    pub async fn start_with(
+        root: &Path,
+        sdk: &SdkConfig,
+        stack_name: &str,
+        listen: SocketAddr,
+        idp: &LocalIdentityProvider,
+        overrides: &HashMap<String, String>,
+    ) -> anyhow::Result<Self> {
         let stack = provision::provision(root, sdk, stack_name).await?;
         let verifier = idp.verifier();
         // One sandbox gateway for all functions, as one payment provider is.
         let sandbox = shared::payments::sandbox::SandboxGateway::default();
-        let app_for = |binary: &str| -> App {
-            let env = stack.environments.get(binary).cloned().unwrap_or_default();
-            App::new(Config::from_lookup(|k| env.get(k).cloned()), sdk)
-                .with_jwt(verifier.clone())
-                .with_payments(shared::payments::PaymentGateway::Sandbox(sandbox.clone()))
+        let app_for = |binary: &str| -> anyhow::Result<App> {
+            let mut env = stack.environments.get(binary).cloned().unwrap_or_default();
+            env.extend(overrides.clone());
+            let app = App::new(Config::from_lookup(|k| env.get(k).cloned()), sdk)?
+                .with_jwt(verifier.clone());
+            Ok(match app.payments {
+                shared::payments::PaymentGateway::Sandbox(_) => {
+                    app.with_payments(shared::payments::PaymentGateway::Sandbox(sandbox.clone()))
+                }
+                _ => app,
+            })
         };
         let mut routes = Vec::new();
         let mut tasks = Vec::new();
@@ -192,7 +228,7 @@ impl LocalStack {
                         &r.path,
                         r.public,
                         endpoint,
-                        app_for(&function.binary),
+                        app_for(&function.binary)?,
                     ));
                 }
             } else if let Some(worker) = Worker::from_name(&function.binary) {
@@ -200,7 +236,7 @@ impl LocalStack {
                     let (url, arn) = stack.queues.get(queue).cloned().ok_or_else(|| {
                         anyhow!("{} reads unknown queue {queue}", function.logical_id)
                     })?;
-                    tasks.push(pollers::spawn(worker, app_for(&function.binary), url, arn));
+                    tasks.push(pollers::spawn(worker, app_for(&function.binary)?, url, arn));
                 }
             } else {
                 bail!(
@@ -217,7 +253,7 @@ impl LocalStack {
                 );
             }
         }
-        let app = app_for("checkout");
+        let app = app_for("checkout")?;
         let payments = sandbox.clone();
         let gateway = Gateway {
             routes,

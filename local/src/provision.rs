@@ -286,11 +286,70 @@ async fn create_email_identities(template: &mut Template, sdk: &SdkConfig) -> an
     Ok(())
 }
 
+/// Creates the template's Secrets Manager secrets with the local values
+/// (see [`crate::local_secret_value`]); `!Ref` gives their ARN, as in AWS.
+async fn create_secrets(
+    template: &mut Template,
+    sdk: &SdkConfig,
+    stack: &str,
+) -> anyhow::Result<()> {
+    let client = aws_sdk_secretsmanager::Client::new(sdk);
+    for (id, _props) in template.resources_of("AWS::SecretsManager::Secret") {
+        let value = crate::local_secret_value(&id)
+            .ok_or_else(|| anyhow!("secret {id} has no local value in local/src/lib.rs"))?;
+        let name = format!("{stack}-{id}");
+        let arn = match client
+            .create_secret()
+            .name(&name)
+            .secret_string(value)
+            .send()
+            .await
+        {
+            Ok(out) => out.arn().map(str::to_string),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_resource_exists_exception()) =>
+            {
+                client
+                    .put_secret_value()
+                    .secret_id(&name)
+                    .secret_string(value)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        anyhow!(
+                            "updating secret {name}: {}",
+                            aws_sdk_secretsmanager::error::DisplayErrorContext(&e)
+                        )
+                    })?
+                    .arn()
+                    .map(str::to_string)
+            }
+            Err(e) => {
+                return Err(anyhow!(
+                    "creating secret {name}: {}",
+                    aws_sdk_secretsmanager::error::DisplayErrorContext(&e)
+                ))
+            }
+        }
+        .ok_or_else(|| anyhow!("secret {name} has no ARN"))?;
+        template.set(
+            &id,
+            Resolved {
+                reference: arn,
+                attributes: HashMap::new(),
+            },
+        );
+    }
+    Ok(())
+}
+
 /// Provisions a whole stack named `stack` from `root/template.yaml`.
 pub async fn provision(root: &Path, sdk: &SdkConfig, stack: &str) -> anyhow::Result<Stack> {
     let mut template = Template::load(&root.join("template.yaml"), stack)?;
     create_tables(&mut template, sdk, stack).await?;
     create_email_identities(&mut template, sdk).await?;
+    create_secrets(&mut template, sdk, stack).await?;
     let queues = create_queues(&mut template, sdk, stack).await?;
     create_state_machines(&mut template, sdk, root).await?;
     let functions = template.functions()?;

@@ -81,10 +81,7 @@ impl Template {
             parameters,
             values: HashMap::new(),
             pseudo,
-            parameter_values: HashMap::from([(
-                "CarrierWebhookSecret".to_string(),
-                crate::LOCAL_CARRIER_WEBHOOK_SECRET.to_string(),
-            )]),
+            parameter_values: HashMap::new(),
         })
     }
 

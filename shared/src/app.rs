@@ -14,6 +14,7 @@ pub struct App {
     pub sfn: aws_sdk_sfn::Client,
     pub sqs: aws_sdk_sqs::Client,
     pub ses: aws_sdk_sesv2::Client,
+    pub secrets: aws_sdk_secretsmanager::Client,
     pub payments: crate::payments::PaymentGateway,
     pub carrier: crate::fulfilment::Carrier,
     /// Verifies optional bearer tokens on routes API Gateway leaves public.
@@ -40,22 +41,43 @@ impl App {
     pub async fn from_env() -> anyhow::Result<Self> {
         let config = Config::from_env();
         let sdk = sdk_config().await;
-        Ok(Self::new(config, &sdk))
+        Self::new(config, &sdk)
     }
 
-    /// Builds the clients from an explicit configuration (tests, local runner).
-    pub fn new(config: Config, sdk: &SdkConfig) -> Self {
+    /// Builds the clients from an explicit configuration (tests, local
+    /// runner). Fails on a configuration no function can work with, such
+    /// as an unknown payment gateway.
+    pub fn new(config: Config, sdk: &SdkConfig) -> anyhow::Result<Self> {
+        use crate::payments::{stripe::StripeGateway, PaymentGateway};
         let jwt = config.jwt.clone().map(JwtVerifier::new);
-        Self {
+        let secrets = aws_sdk_secretsmanager::Client::new(sdk);
+        let payments = match config.payment_gateway.as_str() {
+            "sandbox" => PaymentGateway::Sandbox(Default::default()),
+            "stripe" => {
+                let key = config.stripe_secret_key.clone().ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "PAYMENT_GATEWAY=stripe needs STRIPE_SECRET_KEY_ARN or STRIPE_SECRET_KEY"
+                    )
+                })?;
+                PaymentGateway::Stripe(StripeGateway::new(
+                    config.stripe_api_base.clone(),
+                    key,
+                    secrets.clone(),
+                ))
+            }
+            other => anyhow::bail!("PAYMENT_GATEWAY={other}: expected sandbox or stripe"),
+        };
+        Ok(Self {
             dynamo: aws_sdk_dynamodb::Client::new(sdk),
             sfn: aws_sdk_sfn::Client::new(sdk),
             sqs: aws_sdk_sqs::Client::new(sdk),
             ses: aws_sdk_sesv2::Client::new(sdk),
-            payments: crate::payments::PaymentGateway::Sandbox(Default::default()),
+            secrets,
+            payments,
             carrier: crate::fulfilment::Carrier::Local(Default::default()),
             config,
             jwt,
-        }
+        })
     }
 
     /// The DynamoDB store over this function's tables.

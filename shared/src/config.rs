@@ -3,6 +3,8 @@
 
 use std::env;
 
+use crate::secrets::Secret;
+
 /// Names of the DynamoDB tables the service uses.
 #[derive(Clone, Debug)]
 pub struct Tables {
@@ -31,8 +33,18 @@ pub struct Config {
     pub email_from: String,
     /// The shop's name in e-mails.
     pub shop_name: String,
+    /// Where parcels are shipped from (the return address on labels).
+    pub ship_from: crate::domain::checkout::Address,
     /// The secret the carrier signs its webhooks with.
-    pub carrier_webhook_secret: Option<String>,
+    pub carrier_webhook_secret: Option<Secret>,
+    /// `sandbox` (the default) or `stripe`.
+    pub payment_gateway: String,
+    /// Where the Stripe adapter sends its requests.
+    pub stripe_api_base: String,
+    /// Stripe's secret API key (`STRIPE_SECRET_KEY_ARN` in AWS).
+    pub stripe_secret_key: Option<Secret>,
+    /// The secret the payment gateway signs its webhooks with.
+    pub payment_webhook_secret: Option<Secret>,
 }
 
 impl Config {
@@ -71,7 +83,19 @@ impl Config {
             jwt,
             email_from: or("EMAIL_FROM", "orders@example.com"),
             shop_name: or("SHOP_NAME", "Order Service demo shop"),
-            carrier_webhook_secret: lookup("CARRIER_WEBHOOK_SECRET").filter(|s| !s.is_empty()),
+            ship_from: crate::domain::checkout::Address {
+                line1: or("SHIP_FROM_LINE1", "1 Warehouse Way"),
+                line2: lookup("SHIP_FROM_LINE2").filter(|s| !s.trim().is_empty()),
+                city: or("SHIP_FROM_CITY", "Springfield"),
+                region: lookup("SHIP_FROM_REGION").filter(|s| !s.trim().is_empty()),
+                postal_code: or("SHIP_FROM_POSTAL_CODE", "62701"),
+                country: or("SHIP_FROM_COUNTRY", "US"),
+            },
+            carrier_webhook_secret: Secret::from_lookup("CARRIER_WEBHOOK_SECRET", &lookup),
+            payment_gateway: or("PAYMENT_GATEWAY", "sandbox"),
+            stripe_api_base: or("STRIPE_API_BASE", crate::payments::stripe::DEFAULT_API_BASE),
+            stripe_secret_key: Secret::from_lookup("STRIPE_SECRET_KEY", &lookup),
+            payment_webhook_secret: Secret::from_lookup("PAYMENT_WEBHOOK_SECRET", &lookup),
         }
     }
 }

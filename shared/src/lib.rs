@@ -19,6 +19,7 @@ pub mod fulfilment;
 mod jwks;
 pub mod notifications;
 pub mod payments;
+pub mod secrets;
 pub mod store;
 pub mod telemetry;
 pub mod webhooks;

@@ -2,6 +2,9 @@
 //! queues, state machine, gateway, workers) in one shared emulator, so tests
 //! run in parallel without seeing each other's data.
 
+pub mod label;
+pub mod stripe_fake;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -46,6 +49,12 @@ fn shared_state() -> &'static Shared {
     })
 }
 
+/// SDK configuration for the shared emulator (for tests that need AWS
+/// services but not a whole stack).
+pub async fn emulator_sdk() -> aws_config::SdkConfig {
+    local::sdk_config(&shared_state().endpoint).await
+}
+
 /// One test's running service.
 pub struct TestApp {
     pub url: String,
@@ -56,6 +65,11 @@ pub struct TestApp {
 
 /// Starts a fresh stack for one test.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&std::collections::HashMap::new()).await
+}
+
+/// Starts a fresh stack whose functions see `overrides` in their environment.
+pub async fn spawn_app_with(overrides: &std::collections::HashMap<String, String>) -> TestApp {
     static LOGS: std::sync::Once = std::sync::Once::new();
     LOGS.call_once(|| {
         if std::env::var_os("TEST_LOG").is_some() {
@@ -67,12 +81,13 @@ pub async fn spawn_app() -> TestApp {
     let sdk = local::sdk_config(&shared.endpoint).await;
     let n = NEXT.fetch_add(1, Ordering::SeqCst);
     let name = format!("t{}-{n}", std::process::id());
-    let stack = LocalStack::start(
+    let stack = LocalStack::start_with(
         &root,
         &sdk,
         &name,
         "127.0.0.1:0".parse().unwrap(),
         &shared.idp,
+        overrides,
     )
     .await
     .expect("the stack starts");
@@ -228,6 +243,26 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("the workflow of order {order_id} did not finish");
+    }
+
+    /// GETs `path` and returns the status, the content type and the raw body.
+    pub async fn get_bytes(&self, path: &str, token: &str) -> (u16, String, Vec<u8>) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let body = response.bytes().await.expect("body").to_vec();
+        (status, content_type, body)
     }
 
     /// An order as administrators see it.

@@ -5,6 +5,7 @@ pub mod carts;
 pub mod checkout;
 pub mod error;
 pub mod orders;
+pub mod payment_webhooks;
 pub mod products;
 pub mod tracking;
 
@@ -83,10 +84,12 @@ endpoints! {
     GetMyOrder / get_my_order => "get-my-order" => orders::get_mine,
     AdminListOrders / admin_list_orders => "admin-list-orders" => orders::admin_list,
     AdminGetOrder / admin_get_order => "admin-get-order" => orders::admin_get,
+    AdminGetOrderLabel / admin_get_order_label => "admin-get-order-label" => orders::admin_label,
     CancelMyOrder / cancel_my_order => "cancel-my-order" => orders::cancel_mine,
     AdminCancelOrder / admin_cancel_order => "admin-cancel-order" => orders::admin_cancel,
     GetOrderTracking / get_order_tracking => "get-order-tracking" => tracking::order_tracking,
     CarrierWebhook / carrier_webhook => "carrier-webhook" => tracking::carrier_webhook,
+    PaymentWebhook / payment_webhook => "payment-webhook" => payment_webhooks::payment_webhook,
 }
 
 /// A function's whole life: build the clients once, then serve requests

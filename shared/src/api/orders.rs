@@ -199,6 +199,40 @@ pub async fn admin_list(app: &App, request: Request) -> Result<HttpResponse, Api
     Ok(json(StatusCode::OK, &views::<AdminOrderView>(page)))
 }
 
+/// `GET /admin/orders/{orderId}/label`: the shipping label of a shipped
+/// order, as a PDF to print.
+pub async fn admin_label(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    require_admin(&request)?;
+    let order = load(app, &request).await?;
+    let Some(shipment) = order.shipment.clone() else {
+        return Err(ApiError::conflict(
+            "not_shipped",
+            format!(
+                "the order is {}; it has a label once it has shipped",
+                order.status.as_str()
+            ),
+        ));
+    };
+    let sender = crate::fulfilment::label::Sender {
+        name: app.config.shop_name.clone(),
+        address: app.config.ship_from.clone(),
+    };
+    let pdf = app
+        .carrier
+        .label(&order, &shipment, &sender)
+        .await
+        .map_err(|e| ApiError::Unexpected(e.into()))?;
+    http::Response::builder()
+        .status(StatusCode::OK)
+        .header(http::header::CONTENT_TYPE, "application/pdf")
+        .header(
+            http::header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"label-{}.pdf\"", order.order_number),
+        )
+        .body(lambda_http::Body::Binary(pdf))
+        .map_err(|e| ApiError::Unexpected(e.into()))
+}
+
 /// `GET /admin/orders/{orderId}`: any order.
 pub async fn admin_get(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
     require_admin(&request)?;

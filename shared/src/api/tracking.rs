@@ -38,10 +38,10 @@ pub async fn carrier_webhook(app: &App, request: Request) -> Result<HttpResponse
     let secret = app
         .config
         .carrier_webhook_secret
-        .as_deref()
-        .ok_or_else(|| {
-            ApiError::Unexpected(anyhow::anyhow!("CARRIER_WEBHOOK_SECRET is not set"))
-        })?;
+        .as_ref()
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("CARRIER_WEBHOOK_SECRET is not set")))?
+        .value(&app.secrets)
+        .await?;
     let header = request
         .headers()
         .get(CARRIER_SIGNATURE_HEADER)

@@ -5,6 +5,8 @@
 //! with postal code `00000` is refused as not serviceable, which is how
 //! tests inject a fulfilment failure after a successful charge.
 
+pub mod label;
+
 use sha2::{Digest, Sha256};
 
 use crate::domain::order::{Order, Shipment};
@@ -26,6 +28,21 @@ pub enum Carrier {
 }
 
 impl Carrier {
+    /// The shipping label of a shipment this carrier booked, as a PDF: the
+    /// addresses, the order number and a Code 128 barcode of the tracking
+    /// number. The local carrier draws it; a carrier with an API would fetch
+    /// the label it issued for the shipment.
+    pub async fn label(
+        &self,
+        order: &Order,
+        shipment: &Shipment,
+        sender: &label::Sender,
+    ) -> Result<Vec<u8>, CarrierError> {
+        match self {
+            Carrier::Local(_) => Ok(label::render(order, shipment, sender)),
+        }
+    }
+
     pub async fn create_shipment(
         &self,
         order: &Order,

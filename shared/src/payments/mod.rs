@@ -3,9 +3,11 @@
 //! keeps only the provider's ids, the method type, brand and last 4.
 //!
 //! Adapters: [`sandbox`] (the local default, following Stripe's test
-//! payment methods). The Stripe adapter plugs in here behind the same enum.
+//! payment methods) and [`stripe`] (PaymentIntents and refunds over
+//! Stripe's API), chosen by `PAYMENT_GATEWAY`.
 
 pub mod sandbox;
+pub mod stripe;
 
 use serde::{Deserialize, Serialize};
 
@@ -63,13 +65,23 @@ pub enum PaymentError {
 #[derive(Clone, Debug)]
 pub enum PaymentGateway {
     Sandbox(sandbox::SandboxGateway),
+    Stripe(stripe::StripeGateway),
 }
 
 impl PaymentGateway {
+    /// The provider's name as the order records it.
+    pub fn provider(&self) -> &'static str {
+        match self {
+            PaymentGateway::Sandbox(_) => "sandbox",
+            PaymentGateway::Stripe(_) => "stripe",
+        }
+    }
+
     /// Captures `amount` from the payment method.
     pub async fn charge(&self, request: &ChargeRequest<'_>) -> Result<Charge, PaymentError> {
         match self {
             PaymentGateway::Sandbox(s) => s.charge(request),
+            PaymentGateway::Stripe(s) => s.charge(request).await,
         }
     }
 
@@ -82,6 +94,7 @@ impl PaymentGateway {
     ) -> Result<Refund, PaymentError> {
         match self {
             PaymentGateway::Sandbox(s) => s.refund(payment_id, amount, idempotency_key),
+            PaymentGateway::Stripe(s) => s.refund(payment_id, amount, idempotency_key).await,
         }
     }
 }

@@ -107,8 +107,10 @@ impl Store {
         .await
     }
 
-    /// Records a capture that landed after the order was cancelled, so
-    /// the compensation that follows refunds it.
+    /// Records a capture that landed after the order was cancelled or
+    /// failed (the customer cancelled while the charge was in flight, or
+    /// the gateway reported a success the charge step never heard of), so
+    /// it can be refunded.
     pub async fn record_capture_after_cancel(
         &self,
         order_id: &str,
@@ -119,8 +121,36 @@ impl Store {
             order_id,
             record,
             SET_PAYMENT,
-            "#status = :cancelled AND attribute_not_exists(paymentRecord)",
-            &[(":cancelled", s(OrderStatus::Cancelled.as_str()))],
+            "#status IN (:cancelled, :failed, :rejected) AND \
+             (attribute_not_exists(paymentRecord) OR paymentRecord.#pstatus = :declined)",
+            &[
+                (":cancelled", s(OrderStatus::Cancelled.as_str())),
+                (":failed", s(OrderStatus::PaymentFailed.as_str())),
+                (":rejected", s(OrderStatus::Rejected.as_str())),
+                (":declined", s("DECLINED")),
+            ],
+            now,
+        )
+        .await
+    }
+
+    /// Records a refund made outside the workflow (from the gateway's
+    /// dashboard), reported by its webhook: sets the refunded amount, and
+    /// REFUNDED once all of it is back. Only ever raises the amount.
+    pub async fn record_external_refund(
+        &self,
+        order_id: &str,
+        record: &PaymentRecord,
+        now: &str,
+    ) -> Result<Order, StepWriteError> {
+        let refunded = record.refunded.as_ref().map(|m| m.amount).unwrap_or(0);
+        self.update_payment(
+            order_id,
+            record,
+            SET_PAYMENT,
+            "paymentRecord.#pstatus = :captured AND \
+             (attribute_not_exists(paymentRecord.refunded.#amount) OR paymentRecord.refunded.#amount < :refunded)",
+            &[(":captured", s("CAPTURED")), (":refunded", n(refunded))],
             now,
         )
         .await
@@ -152,6 +182,9 @@ impl Store {
         }
         if condition.contains("#pstatus") {
             update = update.expression_attribute_names("#pstatus", "status");
+        }
+        if condition.contains("#amount") {
+            update = update.expression_attribute_names("#amount", "amount");
         }
         for (k, v) in values {
             update = update.expression_attribute_values(*k, v.clone());
@@ -399,6 +432,49 @@ impl Store {
             }
             Err(e) => Err(unexpected("claiming an e-mail", e)),
         }
+    }
+
+    /// Whether a webhook event (`source`, `event_id`) was processed already.
+    pub async fn webhook_event_processed(
+        &self,
+        source: &str,
+        event_id: &str,
+    ) -> anyhow::Result<bool> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.tables.idempotency)
+            .key("pk", s(format!("webhook#{source}#{event_id}")))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unexpected("reading a webhook event", e))?;
+        Ok(out.item.is_some())
+    }
+
+    /// Remembers that a webhook event was processed, for 30 days (the
+    /// gateway retries for 3 days at most).
+    pub async fn mark_webhook_event_processed(
+        &self,
+        source: &str,
+        event_id: &str,
+        event_type: &str,
+        now: &str,
+    ) -> anyhow::Result<()> {
+        self.client
+            .put_item()
+            .table_name(&self.tables.idempotency)
+            .item("pk", s(format!("webhook#{source}#{event_id}")))
+            .item("eventType", s(event_type))
+            .item("processedAt", s(now))
+            .item(
+                "expiresAt",
+                n(chrono::Utc::now().timestamp() + 30 * 24 * 3600),
+            )
+            .send()
+            .await
+            .map_err(|e| unexpected("recording a webhook event", e))?;
+        Ok(())
     }
 
     /// Gives a claim back after the e-mail could not be sent, so a retry sends it.

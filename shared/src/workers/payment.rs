@@ -65,30 +65,28 @@ pub async fn charge_payment(app: &App, message: StepMessage) -> anyhow::Result<(
                 refunded: None,
                 updated_at: now.clone(),
             };
-            match app
-                .store()
-                .record_charge(&order.order_id, &record, &now)
-                .await
-            {
-                Ok(_) => {}
-                // Recorded by an earlier delivery: same charge (same key).
-                Err(StepWriteError::NotApplicable(current))
-                    if current.status == OrderStatus::Paid => {}
-                Err(StepWriteError::NotApplicable(current)) => {
-                    anyhow::bail!(
-                        "charged order {} is {}",
-                        current.order_id,
-                        current.status.as_str()
-                    )
+            match reconcile_capture(app, &order.order_id, &record).await? {
+                Capture::Recorded | Capture::AlreadyRecorded => {
+                    tracing::info!("payment captured");
+                    task_succeeded(app, token, &output).await?;
                 }
-                Err(StepWriteError::Unexpected(e)) => return Err(e),
+                Capture::RefundedLate(status) => {
+                    task_failed(
+                        app,
+                        token,
+                        NOT_PAYABLE,
+                        &format!(
+                            "the order became {} while it was being charged; the charge was refunded",
+                            status.as_str()
+                        ),
+                    )
+                    .await?;
+                }
             }
-            tracing::info!("payment captured");
-            task_succeeded(app, token, &output).await?;
         }
         Err(PaymentError::Declined { code, message: why }) => {
             let record = PaymentRecord {
-                provider: "sandbox".into(),
+                provider: app.payments.provider().into(),
                 status: PaymentStatus::Declined,
                 payment_id: None,
                 method_type: None,
@@ -125,6 +123,77 @@ pub async fn charge_payment(app: &App, message: StepMessage) -> anyhow::Result<(
     Ok(())
 }
 
+/// What became of a capture the gateway made.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Capture {
+    /// The order moved RESERVED → PAID with it.
+    Recorded,
+    /// The order already had it (an earlier delivery, or the charge step).
+    AlreadyRecorded,
+    /// The order had been cancelled or had failed meanwhile: the capture
+    /// was recorded and refunded.
+    RefundedLate(OrderStatus),
+}
+
+/// Records a capture of the order's payment, wherever the order stands,
+/// so money is never taken without an order to show for it: a RESERVED
+/// order becomes PAID; a cancelled or failed one is refunded; a second,
+/// different capture for an order that has one is refunded on its own.
+pub async fn reconcile_capture(
+    app: &App,
+    order_id: &str,
+    record: &PaymentRecord,
+) -> anyhow::Result<Capture> {
+    let store = app.store();
+    let now = now_rfc3339();
+    let current = match store.record_charge(order_id, record, &now).await {
+        Ok(_) => return Ok(Capture::Recorded),
+        Err(StepWriteError::NotApplicable(current)) => current,
+        Err(StepWriteError::Unexpected(e)) => return Err(e),
+    };
+    let known = current
+        .payment_record
+        .as_ref()
+        .filter(|p| matches!(p.status, PaymentStatus::Captured | PaymentStatus::Refunded));
+    match known {
+        Some(p) if p.payment_id == record.payment_id => return Ok(Capture::AlreadyRecorded),
+        Some(_) => {
+            // A second capture for one order: give it back on its own.
+            let payment_id = record
+                .payment_id
+                .as_deref()
+                .ok_or_else(|| anyhow::anyhow!("a capture of {order_id} has no id"))?;
+            app.payments
+                .refund(payment_id, &record.amount, &format!("refund-{payment_id}"))
+                .await
+                .map_err(|e| anyhow::anyhow!("refunding a second capture of {order_id}: {e}"))?;
+            tracing::warn!(%order_id, %payment_id, "a second capture was refunded");
+            return Ok(Capture::AlreadyRecorded);
+        }
+        None => {}
+    }
+    if !matches!(
+        current.status,
+        OrderStatus::Cancelled | OrderStatus::PaymentFailed | OrderStatus::Rejected
+    ) {
+        anyhow::bail!(
+            "a capture for order {order_id}, which is {}",
+            current.status.as_str()
+        );
+    }
+    let recorded = match store
+        .record_capture_after_cancel(order_id, record, &now)
+        .await
+    {
+        Ok(order) => order,
+        Err(StepWriteError::NotApplicable(order)) => *order,
+        Err(StepWriteError::Unexpected(e)) => return Err(e),
+    };
+    refund_order(app, &recorded).await?;
+    tracing::warn!(%order_id, status = current.status.as_str(), "a late capture was refunded");
+    Ok(Capture::RefundedLate(current.status))
+}
+
 /// Compensation: refunds a captured payment in full, once.
 #[tracing::instrument(skip_all, fields(order_id = %message.order_id))]
 pub async fn refund_payment(app: &App, message: StepMessage) -> anyhow::Result<()> {
@@ -149,20 +218,32 @@ pub async fn refund_order(app: &App, order: &crate::domain::order::Order) -> any
         .payment_id
         .clone()
         .ok_or_else(|| anyhow::anyhow!("captured payment of {} has no id", order.order_id))?;
-    let refund = app
-        .payments
-        .refund(
-            &payment_id,
-            &payment.amount,
-            &format!("refund-{}", order.order_id),
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("refunding order {}: {e}", order.order_id))?;
+    // What a refund made elsewhere (the gateway's dashboard) gave back
+    // already is not refunded twice.
+    let already = payment.refunded.as_ref().map_or(0, |m| m.amount);
+    let remaining = crate::domain::money::Money {
+        amount: payment.amount.amount - already,
+        currency: payment.amount.currency.clone(),
+    };
+    let refund_id = if remaining.amount > 0 {
+        let refund = app
+            .payments
+            .refund(
+                &payment_id,
+                &remaining,
+                &format!("refund-{}", order.order_id),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("refunding order {}: {e}", order.order_id))?;
+        Some(refund.refund_id)
+    } else {
+        payment.refund_id.clone()
+    };
     let now = now_rfc3339();
     let record = PaymentRecord {
         status: PaymentStatus::Refunded,
-        refund_id: Some(refund.refund_id),
-        refunded: Some(refund.amount),
+        refund_id,
+        refunded: Some(payment.amount.clone()),
         updated_at: now.clone(),
         ..payment
     };
