@@ -16,6 +16,7 @@ pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod fulfilment;
+mod https;
 mod jwks;
 pub mod notifications;
 pub mod payments;

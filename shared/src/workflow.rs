@@ -1,7 +1,7 @@
 //! The Step Functions adapter: starting the order workflow and closing the
 //! callback tasks that hand work to the SQS workers.
 
-use aws_sdk_sfn::error::DisplayErrorContext;
+use aws_sdk_sfn::error::{DisplayErrorContext, SdkError};
 use aws_sdk_sfn::operation::send_task_failure::SendTaskFailureError;
 use aws_sdk_sfn::operation::send_task_success::SendTaskSuccessError;
 use aws_sdk_sfn::operation::start_execution::StartExecutionError;
@@ -59,20 +59,14 @@ pub async fn task_succeeded(
         .output(output.to_string())
         .send()
         .await;
-    match result {
-        Ok(_) => Ok(Callback::Delivered),
-        Err(e) => match e.as_service_error() {
-            Some(
-                SendTaskSuccessError::TaskTimedOut(_)
+    callback(result, "success", |e| {
+        matches!(
+            e,
+            SendTaskSuccessError::TaskTimedOut(_)
                 | SendTaskSuccessError::InvalidToken(_)
-                | SendTaskSuccessError::TaskDoesNotExist(_),
-            ) => Ok(Callback::AlreadyClosed),
-            _ => Err(anyhow::anyhow!(
-                "reporting a step's success: {}",
-                DisplayErrorContext(&e)
-            )),
-        },
-    }
+                | SendTaskSuccessError::TaskDoesNotExist(_)
+        )
+    })
 }
 
 /// Reports a step's failure with an error name `Retry`/`Catch` can match.
@@ -90,18 +84,33 @@ pub async fn task_failed(
         .cause(cause)
         .send()
         .await;
+    callback(result, "failure", |e| {
+        matches!(
+            e,
+            SendTaskFailureError::TaskTimedOut(_)
+                | SendTaskFailureError::InvalidToken(_)
+                | SendTaskFailureError::TaskDoesNotExist(_)
+        )
+    })
+}
+
+/// The outcome of a callback: delivered, or the token was already closed
+/// (`closed` tells which service errors mean that), or a fault.
+fn callback<O, E, R>(
+    result: Result<O, SdkError<E, R>>,
+    what: &str,
+    closed: impl Fn(&E) -> bool,
+) -> anyhow::Result<Callback>
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
     match result {
         Ok(_) => Ok(Callback::Delivered),
-        Err(e) => match e.as_service_error() {
-            Some(
-                SendTaskFailureError::TaskTimedOut(_)
-                | SendTaskFailureError::InvalidToken(_)
-                | SendTaskFailureError::TaskDoesNotExist(_),
-            ) => Ok(Callback::AlreadyClosed),
-            _ => Err(anyhow::anyhow!(
-                "reporting a step's failure: {}",
-                DisplayErrorContext(&e)
-            )),
-        },
+        Err(e) if e.as_service_error().is_some_and(&closed) => Ok(Callback::AlreadyClosed),
+        Err(e) => Err(anyhow::anyhow!(
+            "reporting a step's {what}: {}",
+            DisplayErrorContext(&e)
+        )),
     }
 }

@@ -180,6 +180,37 @@ pub async fn optional_identity(app: &App, request: &Request) -> Result<Option<Id
     }
 }
 
+/// Checks a webhook's `t=…,v1=…` signature header over the raw body with
+/// `secret`: 400 `invalid_signature` when it does not match or is stale.
+/// A secret that is not configured is a fault (500), never an open door.
+pub async fn verify_webhook(
+    app: &App,
+    secret: Option<&crate::secrets::Secret>,
+    header: &str,
+    request: &Request,
+) -> Result<(), ApiError> {
+    use crate::webhooks::signature::{verify, SignatureError};
+    let secret = secret
+        .ok_or_else(|| {
+            ApiError::Unexpected(anyhow::anyhow!("no secret for {header} is configured"))
+        })?
+        .value(&app.secrets)
+        .await?;
+    let signature = request
+        .headers()
+        .get(header)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let body: &[u8] = request.body().as_ref();
+    verify(secret, signature, body, chrono::Utc::now().timestamp()).map_err(|e| {
+        let message = match e {
+            SignatureError::Stale => "the signature is too old",
+            _ => "the signature does not match the body",
+        };
+        ApiError::bad_request("invalid_signature", message)
+    })
+}
+
 /// The request body as JSON of type `T`: 413 past [`MAX_BODY_BYTES`],
 /// 400 `malformed_json` for bad syntax, 400 `invalid_body` for wrong shapes.
 pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> {

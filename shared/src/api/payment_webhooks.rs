@@ -21,7 +21,6 @@ use crate::domain::money::{Currency, Money};
 use crate::domain::now_rfc3339;
 use crate::domain::order::{OrderStatus, PaymentRecord, PaymentStatus};
 use crate::store::workflow_steps::StepWriteError;
-use crate::webhooks::signature::{verify, SignatureError};
 use crate::workers::payment::{reconcile_capture, Capture};
 use crate::App;
 
@@ -112,26 +111,13 @@ fn outcome(duplicate: bool, action: &str) -> HttpResponse {
 
 /// `POST /webhooks/payments`.
 pub async fn payment_webhook(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
-    let secret = app
-        .config
-        .payment_webhook_secret
-        .as_ref()
-        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("PAYMENT_WEBHOOK_SECRET is not set")))?
-        .value(&app.secrets)
-        .await?;
-    let header = request
-        .headers()
-        .get(SIGNATURE_HEADER)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
-    let body: &[u8] = request.body().as_ref();
-    verify(secret, header, body, chrono::Utc::now().timestamp()).map_err(|e| {
-        let message = match e {
-            SignatureError::Stale => "the signature is too old",
-            _ => "the signature does not match the body",
-        };
-        ApiError::bad_request("invalid_signature", message)
-    })?;
+    super::verify_webhook(
+        app,
+        app.config.payment_webhook_secret.as_ref(),
+        SIGNATURE_HEADER,
+        &request,
+    )
+    .await?;
     let event: Event = super::json_body(&request)?;
     let event_id = crate::domain::text("id", &event.id, true, 255)?;
     let store = app.store();

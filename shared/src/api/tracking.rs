@@ -9,7 +9,6 @@ use crate::domain::now_rfc3339;
 use crate::domain::order::{OrderStatus, TrackingEvent};
 use crate::notifications::{notify, EmailKind};
 use crate::store::workflow_steps::StepWriteError;
-use crate::webhooks::signature::{verify, SignatureError};
 use crate::App;
 
 /// The header carrying the carrier's signature (`t=…,v1=…`).
@@ -35,26 +34,13 @@ const EVENT_TYPES: &[&str] = &["in_transit", "out_for_delivery", "delivered", "e
 /// event id; `delivered` moves a SHIPPED order to DELIVERED and e-mails the
 /// customer.
 pub async fn carrier_webhook(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
-    let secret = app
-        .config
-        .carrier_webhook_secret
-        .as_ref()
-        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("CARRIER_WEBHOOK_SECRET is not set")))?
-        .value(&app.secrets)
-        .await?;
-    let header = request
-        .headers()
-        .get(CARRIER_SIGNATURE_HEADER)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
-    let body: &[u8] = request.body().as_ref();
-    verify(secret, header, body, chrono::Utc::now().timestamp()).map_err(|e| {
-        let message = match e {
-            SignatureError::Stale => "the signature is too old",
-            _ => "the signature does not match the body",
-        };
-        ApiError::bad_request("invalid_signature", message)
-    })?;
+    super::verify_webhook(
+        app,
+        app.config.carrier_webhook_secret.as_ref(),
+        CARRIER_SIGNATURE_HEADER,
+        &request,
+    )
+    .await?;
     let input: CarrierEventInput = json_body(&request)?;
     if !EVENT_TYPES.contains(&input.kind.as_str()) {
         return Err(ApiError::bad_request(

@@ -150,13 +150,9 @@ impl StripeGateway {
     async fn client(&self) -> Result<&HttpClient, PaymentError> {
         self.client
             .get_or_try_init(|| async {
-                let connector = hyper_rustls::HttpsConnectorBuilder::new()
-                    .with_native_roots()
-                    .context("loading the system's root certificates")?
-                    .https_or_http()
-                    .enable_http1()
-                    .build();
-                Ok::<_, anyhow::Error>(Client::builder(TokioExecutor::new()).build(connector))
+                Ok::<_, anyhow::Error>(
+                    Client::builder(TokioExecutor::new()).build(crate::https::connector()?),
+                )
             })
             .await
             .map_err(unavailable)
