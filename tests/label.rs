@@ -28,6 +28,7 @@ fn order(name: &str) -> Order {
             amount: 1250 * i64::from(quantity),
             currency: usd.clone(),
         },
+        discount: None,
     };
     let lines = vec![line("MUG-01", "Mug", 2), line("TEE-02", "T-shirt", 1)];
     let total = Money {
@@ -71,6 +72,7 @@ fn order(name: &str) -> Order {
         payment_record: None,
         shipment: None,
         tracking_events: Vec::new(),
+        promotion: None,
     }
 }
 

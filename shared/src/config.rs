@@ -14,6 +14,7 @@ pub struct Tables {
     pub orders: String,
     pub idempotency: String,
     pub counters: String,
+    pub promotions: String,
 }
 
 /// Everything a function needs to know about its surroundings.
@@ -65,6 +66,7 @@ impl Config {
             orders: or("ORDERS_TABLE", "Orders"),
             idempotency: or("IDEMPOTENCY_TABLE", "Idempotency"),
             counters: or("COUNTERS_TABLE", "Counters"),
+            promotions: or("PROMOTIONS_TABLE", "Promotions"),
         };
         let jwt = match (lookup("JWT_ISSUER"), lookup("JWT_AUDIENCE")) {
             (Some(issuer), Some(audience)) => Some(crate::auth::JwtSettings {

@@ -339,6 +339,7 @@ impl TestApp {
                     quantity: *quantity,
                     unit_price: p.price.clone(),
                     line_total: p.price.times(*quantity).unwrap(),
+                    discount: None,
                 }
             })
             .collect();
@@ -386,6 +387,7 @@ impl TestApp {
             payment_record: None,
             shipment: None,
             tracking_events: Vec::new(),
+            promotion: None,
         };
         let record = IdempotencyRecord {
             pk: format!("checkout#{sub}#{order_id}"),
@@ -396,7 +398,7 @@ impl TestApp {
             expires_at: later,
         };
         store
-            .place_order(&order, &cart, &record, chrono_now())
+            .place_order(&order, &cart, &record, chrono_now(), None)
             .await
             .unwrap();
         order

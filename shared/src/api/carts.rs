@@ -8,9 +8,12 @@ use serde::Deserialize;
 
 use super::{json, json_body, optional_identity, path_param, ApiError, HttpResponse};
 use crate::auth::Identity;
-use crate::domain::cart::{parse_quantity, price_cart, Cart, CartChangeError, CartStatus};
+use crate::domain::cart::{
+    parse_quantity, price_cart, Cart, CartChangeError, CartStatus, PricedCart, PromotionContext,
+};
 use crate::domain::now_rfc3339;
 use crate::domain::product::Sku;
+use crate::domain::promotion::{parse_code, Promotion};
 use crate::store::carts::SaveCartError;
 use crate::App;
 
@@ -50,15 +53,49 @@ pub(crate) async fn load_cart(
     }
 }
 
-async fn priced(app: &App, cart: &Cart) -> Result<HttpResponse, ApiError> {
+/// Prices a cart from the current catalog, with its promotion (if any)
+/// checked now for `customer`; also the promotion as read.
+pub(crate) async fn price(
+    app: &App,
+    cart: &Cart,
+    customer: Option<&str>,
+) -> Result<(PricedCart, Option<Promotion>), ApiError> {
+    let store = app.store();
     let skus: Vec<Sku> = cart.lines.iter().map(|l| l.sku.clone()).collect();
-    let products = app.store().get_products(&skus).await?;
-    let view = price_cart(cart, &products, &super::shop_currency(app)?).map_err(|e| {
+    let products = store.get_products(&skus).await?;
+    let promotion = match &cart.promotion_code {
+        Some(code) => store.get_promotion(code).await?,
+        None => None,
+    };
+    let customer = customer.or(cart.owner_sub.as_deref());
+    let used_by_customer = match (&promotion, customer) {
+        (Some(p), Some(sub)) if p.once_per_customer => {
+            store.promotion_used_by(&p.code, sub).await?
+        }
+        _ => false,
+    };
+    let now = now_rfc3339();
+    let context = cart.promotion_code.as_deref().map(|code| PromotionContext {
+        code,
+        promotion: promotion.as_ref(),
+        used_by_customer,
+        now: &now,
+    });
+    let view = price_cart(cart, &products, &super::shop_currency(app)?, context).map_err(|e| {
         ApiError::Unprocessable {
             code: "total_too_large",
             message: e.to_string(),
         }
     })?;
+    Ok((view, promotion))
+}
+
+async fn priced(
+    app: &App,
+    cart: &Cart,
+    caller: Option<&Identity>,
+) -> Result<HttpResponse, ApiError> {
+    let (view, _) = price(app, cart, caller.map(|c| c.sub.as_str())).await?;
     Ok(json(StatusCode::OK, &view))
 }
 
@@ -69,12 +106,12 @@ pub async fn create(app: &App, request: Request) -> Result<HttpResponse, ApiErro
     let expires = chrono::Utc::now().timestamp() + app.config.cart_ttl_seconds;
     let cart = Cart::new(
         uuid::Uuid::new_v4().to_string(),
-        caller.map(|c| c.sub),
+        caller.as_ref().map(|c| c.sub.clone()),
         &now,
         expires,
     );
     app.store().create_cart(&cart).await?;
-    let mut response = priced(app, &cart).await?;
+    let mut response = priced(app, &cart, caller.as_ref()).await?;
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
 }
@@ -83,7 +120,7 @@ pub async fn create(app: &App, request: Request) -> Result<HttpResponse, ApiErro
 pub async fn get(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
     let caller = optional_identity(app, &request).await?;
     let cart = load_cart(app, &path_param(&request, "cartId")?, caller.as_ref()).await?;
-    priced(app, &cart).await
+    priced(app, &cart, caller.as_ref()).await
 }
 
 /// Applies a change to an open cart, retrying when a concurrent change won.
@@ -105,7 +142,7 @@ where
         cart.updated_at = now_rfc3339();
         cart.expires_at = chrono::Utc::now().timestamp() + app.config.cart_ttl_seconds;
         match app.store().save_cart(&cart).await {
-            Ok(saved) => return priced(app, &saved).await,
+            Ok(saved) => return priced(app, &saved, caller.as_ref()).await,
             Err(SaveCartError::Conflict) => continue,
             Err(SaveCartError::Unexpected(e)) => return Err(e.into()),
         }
@@ -180,6 +217,55 @@ pub async fn remove_item(app: &App, request: Request) -> Result<HttpResponse, Ap
         Sku::parse(&path_param(&request, "sku")?).map_err(|_| ApiError::NotFound("cart line"))?;
     change_cart(app, &request, |cart| {
         cart.remove(&sku).map_err(change_error)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct PromotionCodeInput {
+    code: String,
+}
+
+/// `PUT /carts/{cartId}/promotion`: applies a promotion code, only if it
+/// applies to the cart now (422 with the reason otherwise).
+pub async fn apply_promotion(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = optional_identity(app, &request).await?;
+    let input: PromotionCodeInput = json_body(&request)?;
+    let code = parse_code(&input.code)?;
+    let cart_id = path_param(&request, "cartId")?;
+    let mut candidate = load_cart(app, &cart_id, caller.as_ref()).await?;
+    if candidate.status != CartStatus::Open {
+        return Err(ApiError::conflict(
+            "cart_checked_out",
+            "the cart has already been checked out",
+        ));
+    }
+    candidate.promotion_code = Some(code.clone());
+    let (view, promotion) = price(app, &candidate, caller.as_ref().map(|c| c.sub.as_str())).await?;
+    if promotion.is_none() {
+        return Err(ApiError::Unprocessable {
+            code: "promotion_not_found",
+            message: format!("no promotion has the code {code}"),
+        });
+    }
+    if let Some(p) = view.promotion.as_ref().filter(|p| !p.applies) {
+        return Err(ApiError::Unprocessable {
+            code: p.reason_code.unwrap_or("promotion_not_applicable"),
+            message: p.reason.clone().unwrap_or_default(),
+        });
+    }
+    change_cart(app, &request, |cart| {
+        cart.promotion_code = Some(code.clone());
+        Ok(())
+    })
+    .await
+}
+
+/// `DELETE /carts/{cartId}/promotion`: removes the cart's promotion code.
+pub async fn remove_promotion(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    change_cart(app, &request, |cart| {
+        cart.promotion_code = None;
+        Ok(())
     })
     .await
 }

@@ -14,10 +14,12 @@ use sha2::{Digest, Sha256};
 
 use super::carts::load_cart;
 use super::{json, json_body, path_param, require_customer, ApiError, HttpResponse};
-use crate::domain::cart::{price_cart, CartStatus};
+use crate::domain::cart::CartStatus;
 use crate::domain::checkout::{contains_card_data, CheckoutDetails, CheckoutInput};
 use crate::domain::now_rfc3339;
-use crate::domain::order::{order_number, Order, OrderLine, OrderStatus, StatusChange};
+use crate::domain::order::{
+    order_number, AppliedPromotion, Order, OrderLine, OrderStatus, StatusChange,
+};
 use crate::domain::product::Sku;
 use crate::store::idempotency::{IdempotencyRecord, IDEMPOTENCY_TTL_SECONDS};
 use crate::store::orders::PlaceOrderError;
@@ -134,14 +136,21 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
             message: "the cart is empty".into(),
         });
     }
-    let skus: Vec<Sku> = cart.lines.iter().map(|l| l.sku.clone()).collect();
-    let products = store.get_products(&skus).await?;
-    let priced = price_cart(&cart, &products, &super::shop_currency(app)?).map_err(|e| {
-        ApiError::Unprocessable {
-            code: "total_too_large",
-            message: e.to_string(),
-        }
-    })?;
+    let (priced, promotion) = super::carts::price(app, &cart, Some(&caller.sub)).await?;
+    // The promotion is checked again now; the customer is told rather than
+    // charged a price they did not see.
+    if let Some(p) = priced.promotion.as_ref().filter(|p| !p.applies) {
+        return Err(ApiError::Conflict {
+            code: p.reason_code.unwrap_or("promotion_not_applicable"),
+            message: format!(
+                "the promotion {} no longer applies: {}; remove it or try again",
+                p.code,
+                p.reason.clone().unwrap_or_default()
+            ),
+            details: Some(serde_json::json!({ "code": p.code })),
+        });
+    }
+    let promotion = promotion.filter(|_| priced.promotion.as_ref().is_some_and(|p| p.applies));
     let unavailable: Vec<&Sku> = priced
         .lines
         .iter()
@@ -175,6 +184,7 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
                 quantity: l.quantity,
                 unit_price: l.unit_price.clone(),
                 line_total: l.line_total.clone(),
+                discount: (l.discount.amount > 0).then(|| l.discount.clone()),
             })
             .collect(),
         subtotal: priced.subtotal.clone(),
@@ -192,11 +202,19 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
         payment_record: None,
         shipment: None,
         tracking_events: Vec::new(),
+        promotion: promotion.as_ref().map(|p| AppliedPromotion {
+            code: p.code.clone(),
+            description: p.description.clone(),
+            discount: priced.discount.clone(),
+            use_returned: false,
+        }),
     };
     let body = serde_json::json!({
         "orderId": order.order_id,
         "orderNumber": order.order_number,
         "status": order.status,
+        "subtotal": order.subtotal,
+        "discount": priced.discount,
         "total": order.total,
     });
     let record = IdempotencyRecord {
@@ -207,8 +225,23 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
         order_id: order.order_id.clone(),
         expires_at: now_epoch + IDEMPOTENCY_TTL_SECONDS,
     };
-    match store.place_order(&order, &cart, &record, now_epoch).await {
+    match store
+        .place_order(&order, &cart, &record, now_epoch, promotion.as_ref())
+        .await
+    {
         Ok(()) => {}
+        Err(PlaceOrderError::PromotionUsedUp) => {
+            return Err(ApiError::conflict(
+                "promotion_used_up",
+                "the promotion has been used the most times it may be; remove it to check out",
+            ))
+        }
+        Err(PlaceOrderError::PromotionAlreadyUsed) => {
+            return Err(ApiError::conflict(
+                "promotion_already_used",
+                "you have already used this promotion; remove it to check out",
+            ))
+        }
         Err(PlaceOrderError::KeyInUse) | Err(PlaceOrderError::CartChanged) => {
             // A concurrent request with this key may have won: replay it.
             if let Some(record) = store.get_idempotency_record(&pk, now_epoch).await? {

@@ -7,6 +7,7 @@ pub mod error;
 pub mod orders;
 pub mod payment_webhooks;
 pub mod products;
+pub mod promotions;
 pub mod tracking;
 
 use std::collections::HashMap;
@@ -90,6 +91,13 @@ endpoints! {
     GetOrderTracking / get_order_tracking => "get-order-tracking" => tracking::order_tracking,
     CarrierWebhook / carrier_webhook => "carrier-webhook" => tracking::carrier_webhook,
     PaymentWebhook / payment_webhook => "payment-webhook" => payment_webhooks::payment_webhook,
+    CreatePromotion / create_promotion => "create-promotion" => promotions::create,
+    ListPromotions / list_promotions => "list-promotions" => promotions::list,
+    GetPromotion / get_promotion => "get-promotion" => promotions::get,
+    UpdatePromotion / update_promotion => "update-promotion" => promotions::update,
+    DeactivatePromotion / deactivate_promotion => "deactivate-promotion" => promotions::deactivate,
+    ApplyCartPromotion / apply_cart_promotion => "apply-cart-promotion" => carts::apply_promotion,
+    RemoveCartPromotion / remove_cart_promotion => "remove-cart-promotion" => carts::remove_promotion,
 }
 
 /// A function's whole life: build the clients once, then serve requests

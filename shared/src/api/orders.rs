@@ -10,7 +10,9 @@ use super::{
 };
 use crate::domain::checkout::{Address, Customer};
 use crate::domain::money::Money;
-use crate::domain::order::{Order, OrderLine, OrderStatus, PaymentRecord, Shipment, StatusChange};
+use crate::domain::order::{
+    AppliedPromotion, Order, OrderLine, OrderStatus, PaymentRecord, Shipment, StatusChange,
+};
 use crate::store::orders::OrderFilter;
 use crate::store::Page;
 use crate::App;
@@ -28,6 +30,8 @@ pub struct OrderView {
     pub lines: Vec<OrderLine>,
     pub subtotal: Money,
     pub total: Money,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub promotion: Option<AppliedPromotion>,
     pub status_history: Vec<StatusChange>,
     pub shipment: Option<Shipment>,
     /// What the customer may see of how they paid.
@@ -57,6 +61,7 @@ impl From<Order> for OrderView {
             lines: o.lines,
             subtotal: o.subtotal,
             total: o.total,
+            promotion: o.promotion,
             status_history: o.status_history,
             shipment: o.shipment,
             payment_method: o.payment_record.map(|p| PaymentMethodView {
@@ -311,6 +316,7 @@ async fn cancel(app: &App, order: Order, reason: String) -> Result<HttpResponse,
         .ok_or(ApiError::NotFound("order"))?;
     crate::workers::payment::refund_order(app, &current).await?;
     crate::workers::compensation::release_order_stock(app, &current).await?;
+    crate::workers::compensation::return_promotion_use(app, &current.order_id).await?;
     let current = store
         .get_order(&order.order_id)
         .await?

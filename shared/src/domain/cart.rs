@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::money::{Currency, Money};
 use super::product::{Product, Sku};
+use super::promotion::{LineAmount, NotApplicable, Promotion};
 use super::ValidationError;
 
 /// Most units of one SKU a cart may hold.
@@ -43,6 +44,10 @@ pub struct Cart {
     pub version: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    /// The promotion code the customer applied; checked again on every
+    /// read and at checkout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_code: Option<String>,
 }
 
 /// Why a cart change was refused.
@@ -78,6 +83,7 @@ impl Cart {
             expires_at,
             version: 0,
             order_id: None,
+            promotion_code: None,
         }
     }
 
@@ -141,6 +147,8 @@ pub struct PricedLine {
     pub quantity: u32,
     pub unit_price: Money,
     pub line_total: Money,
+    /// This line's share of the promotion's discount.
+    pub discount: Money,
     /// Units that can be reserved right now.
     pub available: i64,
     /// False when the product was archived after it was added.
@@ -156,12 +164,39 @@ pub struct PricedCart {
     pub lines: Vec<PricedLine>,
     pub item_count: u32,
     pub subtotal: Money,
+    /// Taken off by the promotion (zero without one, or when it does not apply).
+    pub discount: Money,
     pub total: Money,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub promotion: Option<CartPromotion>,
     pub expires_at: String,
     pub created_at: String,
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+}
+
+/// The cart's promotion as the storefront shows it: whether it applies
+/// now, and if not, why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CartPromotion {
+    pub code: String,
+    pub description: String,
+    pub applies: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The promotion a cart carries, as found when pricing it.
+pub struct PromotionContext<'a> {
+    pub code: &'a str,
+    /// `None` when no promotion has this code (any more).
+    pub promotion: Option<&'a Promotion>,
+    pub used_by_customer: bool,
+    pub now: &'a str,
 }
 
 /// A cart total overflowed `i64` minor units.
@@ -175,6 +210,7 @@ pub fn price_cart(
     cart: &Cart,
     products: &HashMap<Sku, Product>,
     currency: &Currency,
+    promotion: Option<PromotionContext<'_>>,
 ) -> Result<PricedCart, TotalOverflow> {
     let mut subtotal = Money::zero(currency.clone());
     let mut lines = Vec::with_capacity(cart.lines.len());
@@ -196,10 +232,61 @@ pub fn price_cart(
             quantity: line.quantity,
             unit_price,
             line_total,
+            discount: Money::zero(currency.clone()),
             available: product.map(|p| p.available).unwrap_or(0),
             purchasable,
         });
     }
+    let mut discount = Money::zero(currency.clone());
+    let promotion = promotion.map(|ctx| {
+        let outcome = match ctx.promotion {
+            None => Err(NotApplicable::Inactive),
+            Some(p) => {
+                let amounts: Vec<LineAmount<'_>> = lines
+                    .iter()
+                    .map(|l| LineAmount {
+                        sku: &l.sku,
+                        line_total: if l.purchasable {
+                            l.line_total.amount
+                        } else {
+                            0
+                        },
+                    })
+                    .collect();
+                p.apply(&amounts, &subtotal, ctx.now, ctx.used_by_customer)
+            }
+        };
+        let description = ctx
+            .promotion
+            .map(|p| p.description.clone())
+            .unwrap_or_default();
+        match outcome {
+            Ok(shares) => {
+                for (line, share) in lines.iter_mut().zip(shares) {
+                    line.discount.amount = share;
+                    discount.amount += share;
+                }
+                CartPromotion {
+                    code: ctx.code.to_string(),
+                    description,
+                    applies: true,
+                    reason_code: None,
+                    reason: None,
+                }
+            }
+            Err(why) => CartPromotion {
+                code: ctx.code.to_string(),
+                description,
+                applies: false,
+                reason_code: Some(why.code()),
+                reason: Some(why.to_string()),
+            },
+        }
+    });
+    let total = Money {
+        amount: subtotal.amount - discount.amount,
+        currency: currency.clone(),
+    };
     let expires_at = chrono::DateTime::from_timestamp(cart.expires_at, 0)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default();
@@ -208,8 +295,10 @@ pub fn price_cart(
         status: cart.status,
         lines,
         item_count,
-        total: subtotal.clone(),
+        total,
         subtotal,
+        discount,
+        promotion,
         expires_at,
         created_at: cart.created_at.clone(),
         updated_at: cart.updated_at.clone(),

@@ -6,6 +6,7 @@ pub mod checkout;
 pub mod money;
 pub mod order;
 pub mod product;
+pub mod promotion;
 
 /// Input that breaks a rule, with the field it concerns.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

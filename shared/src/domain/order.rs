@@ -88,6 +88,31 @@ pub struct OrderLine {
     pub quantity: u32,
     pub unit_price: Money,
     pub line_total: Money,
+    /// This line's share of the order's promotion discount; the customer
+    /// paid `line_total - discount` for its units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount: Option<Money>,
+}
+
+impl OrderLine {
+    /// What the customer paid for this line.
+    pub fn paid(&self) -> i64 {
+        self.line_total.amount - self.discount.as_ref().map_or(0, |d| d.amount)
+    }
+}
+
+/// The promotion an order was placed with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppliedPromotion {
+    pub code: String,
+    #[serde(default)]
+    pub description: String,
+    /// Taken off the subtotal: `total = subtotal - discount`.
+    pub discount: Money,
+    /// Set once a cancelled or failed order has given its use back.
+    #[serde(default)]
+    pub use_returned: bool,
 }
 
 /// How the customer pays: the gateway's token, never card data.
@@ -199,6 +224,8 @@ pub struct Order {
     pub shipment: Option<Shipment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tracking_events: Vec<TrackingEvent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion: Option<AppliedPromotion>,
 }
 
 /// Formats the customer-facing order number from the shop's sequence.

@@ -545,6 +545,7 @@ mod tests {
                 quantity: 3,
                 unit_price: usd.clone(),
                 line_total: usd.clone(),
+                discount: None,
             }],
             subtotal: usd.clone(),
             total: usd,
@@ -557,6 +558,7 @@ mod tests {
             payment_record: None,
             shipment: None,
             tracking_events: Vec::new(),
+            promotion: None,
         }
     }
 

@@ -254,6 +254,7 @@ mod tests {
                 quantity: 2,
                 unit_price: m(1_400),
                 line_total: m(2_800),
+                discount: None,
             }],
             subtotal: m(2_800),
             total: m(2_800),
@@ -283,6 +284,7 @@ mod tests {
                 shipped_at: "t".into(),
             }),
             tracking_events: Vec::new(),
+            promotion: None,
         }
     }
 

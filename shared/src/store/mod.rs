@@ -9,6 +9,7 @@ pub mod carts;
 pub mod idempotency;
 pub mod orders;
 pub mod products;
+pub mod promotions;
 pub mod workflow_steps;
 
 use std::collections::HashMap;

@@ -11,6 +11,7 @@ use super::{
 use crate::domain::cart::Cart;
 use crate::domain::order::{Order, OrderStatus, StatusChange};
 use crate::domain::product::Sku;
+use crate::domain::promotion::Promotion;
 
 /// Index of a customer's orders: `customerSub` + `createdKey`.
 pub const BY_CUSTOMER_INDEX: &str = "ByCustomer";
@@ -27,6 +28,12 @@ pub enum PlaceOrderError {
     /// The cart was checked out, changed or expired since it was read.
     #[error("the cart changed since it was read")]
     CartChanged,
+    /// The promotion reached its usage limit (or was deactivated) first.
+    #[error("the promotion is used up")]
+    PromotionUsedUp,
+    /// The customer's other order took their one use of the code first.
+    #[error("the customer has used the promotion")]
+    PromotionAlreadyUsed,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -112,6 +119,7 @@ impl Store {
         cart: &Cart,
         record: &IdempotencyRecord,
         now_epoch: i64,
+        promotion: Option<&Promotion>,
     ) -> Result<(), PlaceOrderError> {
         let put_order = Put::builder()
             .table_name(&self.tables.orders)
@@ -146,14 +154,49 @@ impl Store {
             .expression_attribute_values(":epoch", n(now_epoch))
             .build()
             .map_err(|e| anyhow::anyhow!("building the idempotency record: {e}"))?;
-        let result = self
+        let mut transaction = self
             .client
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().put(put_order).build())
             .transact_items(TransactWriteItem::builder().update(close_cart).build())
-            .transact_items(TransactWriteItem::builder().put(put_record).build())
-            .send()
-            .await;
+            .transact_items(TransactWriteItem::builder().put(put_record).build());
+        if let Some(promotion) = promotion {
+            // Counted only while under the limit, so N uses are never exceeded.
+            let count = Update::builder()
+                .table_name(&self.tables.promotions)
+                .key("code", s(&promotion.code))
+                .update_expression("ADD #used :one SET updatedAt = :now")
+                .condition_expression(
+                    "active = :true AND (attribute_not_exists(usageLimit) OR #used < usageLimit)",
+                )
+                .expression_attribute_names("#used", "used")
+                .expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":true", AttributeValue::Bool(true))
+                .expression_attribute_values(":now", s(&order.created_at))
+                .build()
+                .map_err(|e| anyhow::anyhow!("building the promotion count: {e}"))?;
+            transaction =
+                transaction.transact_items(TransactWriteItem::builder().update(count).build());
+            if promotion.once_per_customer {
+                let claim = Put::builder()
+                    .table_name(&self.tables.promotions)
+                    .item(
+                        "code",
+                        s(super::promotions::customer_use_key(
+                            &promotion.code,
+                            &order.customer_sub,
+                        )),
+                    )
+                    .item("orderId", s(&order.order_id))
+                    .item("usedAt", s(&order.created_at))
+                    .condition_expression("attribute_not_exists(code)")
+                    .build()
+                    .map_err(|e| anyhow::anyhow!("building the promotion use: {e}"))?;
+                transaction =
+                    transaction.transact_items(TransactWriteItem::builder().put(claim).build());
+            }
+        }
+        let result = transaction.send().await;
         match result {
             Ok(_) => Ok(()),
             Err(e) if is_cancelled(&e) => {
@@ -166,6 +209,12 @@ impl Store {
                 };
                 if failed(2) {
                     Err(PlaceOrderError::KeyInUse)
+                } else if failed(1) || failed(0) {
+                    Err(PlaceOrderError::CartChanged)
+                } else if failed(3) {
+                    Err(PlaceOrderError::PromotionUsedUp)
+                } else if failed(4) {
+                    Err(PlaceOrderError::PromotionAlreadyUsed)
                 } else {
                     Err(PlaceOrderError::CartChanged)
                 }

@@ -35,6 +35,23 @@ pub async fn release_order_stock(
     Ok(())
 }
 
+/// Gives the promotion use of an order that ended without a sale back to
+/// the promotion, once (nothing for an order in any other state).
+pub async fn return_promotion_use(app: &App, order_id: &str) -> anyhow::Result<()> {
+    let store = app.store();
+    let Some(order) = store.get_order(order_id).await? else {
+        return Ok(());
+    };
+    let ended = matches!(
+        order.status,
+        OrderStatus::Rejected | OrderStatus::PaymentFailed | OrderStatus::Cancelled
+    );
+    if ended && store.return_promotion_use(&order).await? {
+        tracing::info!(%order_id, "promotion use returned");
+    }
+    Ok(())
+}
+
 /// Moves the order to PAYMENT_FAILED or CANCELLED with the reason.
 #[tracing::instrument(skip_all, fields(order_id = %message.order_id))]
 pub async fn mark_order_failed(app: &App, message: StepMessage) -> anyhow::Result<()> {
@@ -53,7 +70,11 @@ pub async fn mark_order_failed(app: &App, message: StepMessage) -> anyhow::Resul
         .await
     {
         Ok(_) => tracing::info!(status = status.as_str(), "order marked"),
-        Err(TransitionError::NotAllowed { current, .. }) if current == status => {}
+        // Already ended (the same failure, or a cancel that came first).
+        Err(TransitionError::NotAllowed {
+            current: OrderStatus::Cancelled | OrderStatus::PaymentFailed | OrderStatus::Rejected,
+            ..
+        }) => {}
         Err(TransitionError::NotAllowed { current, .. }) => {
             anyhow::bail!(
                 "order {} is {}, not failable",
@@ -63,6 +84,7 @@ pub async fn mark_order_failed(app: &App, message: StepMessage) -> anyhow::Resul
         }
         Err(e) => return Err(e.into()),
     }
+    return_promotion_use(app, &message.order_id).await?;
     task_succeeded(
         app,
         &message.task_token,

@@ -56,7 +56,10 @@ pub async fn reserve_stock(app: &App, message: StepMessage) -> anyhow::Result<()
             let output = serde_json::json!({ "orderId": order.order_id, "status": "RESERVED" });
             task_succeeded(app, &message.task_token, &output).await?
         }
-        Err(reason) => task_failed(app, &message.task_token, OUT_OF_STOCK, &reason).await?,
+        Err(reason) => {
+            super::compensation::return_promotion_use(app, &order.order_id).await?;
+            task_failed(app, &message.task_token, OUT_OF_STOCK, &reason).await?
+        }
     };
     tracing::info!(?callback, "reserve stock reported");
     Ok(())

@@ -1,0 +1,6 @@
+//! `list-promotions`: see `shared::api::Endpoint::ListPromotions`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::serve::list_promotions().await
+}
