@@ -206,6 +206,7 @@ async fn every_function_binary_answers_its_sample_event_under_cargo_lambda() {
         ("refund-payment", OrderStatus::Paid),
         ("release-stock", OrderStatus::Paid),
         ("mark-order-failed", OrderStatus::Cancelled),
+        ("wait-for-stock", OrderStatus::Cancelled),
         ("fulfil-order", OrderStatus::Cancelled),
     ] {
         let root = root.clone();

@@ -73,6 +73,7 @@ fn order(name: &str) -> Order {
         shipment: None,
         tracking_events: Vec::new(),
         promotion: None,
+        backorder_token: None,
     }
 }
 

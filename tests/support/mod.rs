@@ -388,6 +388,7 @@ impl TestApp {
             shipment: None,
             tracking_events: Vec::new(),
             promotion: None,
+            backorder_token: None,
         };
         let record = IdempotencyRecord {
             pk: format!("checkout#{sub}#{order_id}"),

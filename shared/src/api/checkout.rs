@@ -208,6 +208,7 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
             discount: priced.discount.clone(),
             use_returned: false,
         }),
+        backorder_token: None,
     };
     let body = serde_json::json!({
         "orderId": order.order_id,

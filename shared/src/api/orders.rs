@@ -278,7 +278,10 @@ async fn cancel(app: &App, order: Order, reason: String) -> Result<HttpResponse,
                 ),
             ))
         }
-        OrderStatus::Pending | OrderStatus::Reserved | OrderStatus::Paid => {}
+        OrderStatus::Pending
+        | OrderStatus::Backordered
+        | OrderStatus::Reserved
+        | OrderStatus::Paid => {}
     }
     let store = app.store();
     let now = crate::domain::now_rfc3339();
@@ -314,6 +317,11 @@ async fn cancel(app: &App, order: Order, reason: String) -> Result<HttpResponse,
         .get_order(&order.order_id)
         .await?
         .ok_or(ApiError::NotFound("order"))?;
+    // A backorder's workflow waits on a stored token: tell it, so it
+    // compensates and ends now rather than when the wait times out.
+    if let Some(token) = &current.backorder_token {
+        crate::workflow::task_failed(app, token, "OrderCancelled", &reason).await?;
+    }
     crate::workers::payment::refund_order(app, &current).await?;
     crate::workers::compensation::release_order_stock(app, &current).await?;
     crate::workers::compensation::return_promotion_use(app, &current.order_id).await?;

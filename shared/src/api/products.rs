@@ -185,7 +185,20 @@ pub async fn adjust_stock(app: &App, request: Request) -> Result<HttpResponse, A
         .adjust_stock(&sku, &adjustment, &admin.sub, &now_rfc3339())
         .await
     {
-        Ok(p) => Ok(json(StatusCode::OK, &InventoryView::from(p))),
+        Ok(p) => {
+            let mut body = serde_json::to_value(InventoryView::from(p))
+                .map_err(|e| ApiError::Unexpected(e.into()))?;
+            if adjustment.delta > 0 {
+                // Received stock resumes the backorders waiting for it. The
+                // receipt is recorded either way; a failure here is logged and
+                // the next receipt of the SKU resumes them.
+                match crate::workers::backorders::resume_backorders(app, &sku).await {
+                    Ok(resumed) => body["resumedOrders"] = serde_json::json!(resumed),
+                    Err(e) => tracing::error!(error = ?e, %sku, "resuming backorders"),
+                }
+            }
+            Ok(json(StatusCode::OK, &body))
+        }
         Err(AdjustStockError::NotFound(_)) => Err(ApiError::NotFound("product")),
         Err(e @ AdjustStockError::BelowReserved { .. }) => {
             Err(ApiError::conflict("stock_below_reserved", e.to_string()))

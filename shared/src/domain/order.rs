@@ -12,6 +12,9 @@ use super::product::Sku;
 pub enum OrderStatus {
     /// Written at checkout; the workflow has not reserved stock yet.
     Pending,
+    /// A backorderable product was short: the order waits for stock,
+    /// holding nothing, and resumes in order of placement when it arrives.
+    Backordered,
     /// Every line's stock is held for the order.
     Reserved,
     Paid,
@@ -24,8 +27,9 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 8] = [
+    pub const ALL: [OrderStatus; 9] = [
         Self::Pending,
+        Self::Backordered,
         Self::Reserved,
         Self::Paid,
         Self::Shipped,
@@ -38,6 +42,7 @@ impl OrderStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "PENDING",
+            Self::Backordered => "BACKORDERED",
             Self::Reserved => "RESERVED",
             Self::Paid => "PAID",
             Self::Shipped => "SHIPPED",
@@ -57,11 +62,12 @@ impl OrderStatus {
         use OrderStatus::*;
         match self {
             Pending => &[],
-            Reserved | Rejected => &[Pending],
+            Backordered | Rejected => &[Pending],
+            Reserved => &[Pending, Backordered],
             Paid | PaymentFailed => &[Reserved],
             Shipped => &[Paid],
             Delivered => &[Shipped],
-            Cancelled => &[Pending, Reserved, Paid],
+            Cancelled => &[Pending, Backordered, Reserved, Paid],
         }
     }
 
@@ -226,6 +232,10 @@ pub struct Order {
     pub tracking_events: Vec<TrackingEvent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion: Option<AppliedPromotion>,
+    /// While BACKORDERED: the task token the workflow waits on, so
+    /// receiving stock can resume it (never shown to anyone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backorder_token: Option<String>,
 }
 
 /// Formats the customer-facing order number from the shop's sequence.

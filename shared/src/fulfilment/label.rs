@@ -559,6 +559,7 @@ mod tests {
             shipment: None,
             tracking_events: Vec::new(),
             promotion: None,
+            backorder_token: None,
         }
     }
 

@@ -18,6 +18,7 @@ pub enum EmailKind {
     Delivered,
     PaymentFailed,
     Cancelled,
+    Backordered,
 }
 
 impl EmailKind {
@@ -28,6 +29,7 @@ impl EmailKind {
             EmailKind::Delivered => "delivered",
             EmailKind::PaymentFailed => "payment_failed",
             EmailKind::Cancelled => "cancelled",
+            EmailKind::Backordered => "backordered",
         }
     }
 
@@ -37,6 +39,7 @@ impl EmailKind {
             Self::Shipped,
             Self::PaymentFailed,
             Self::Cancelled,
+            Self::Backordered,
         ]
         .into_iter()
         .find(|k| k.name() == name)
@@ -50,6 +53,7 @@ impl EmailKind {
             EmailKind::Delivered => format!("Order {number} was delivered"),
             EmailKind::PaymentFailed => format!("Payment for order {number} was declined"),
             EmailKind::Cancelled => format!("Order {number} was cancelled"),
+            EmailKind::Backordered => format!("Order {number} is on backorder"),
         }
     }
 }
@@ -119,6 +123,14 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
         (
             "cancelled.txt",
             include_str!("../../templates/cancelled.txt"),
+        ),
+        (
+            "backordered.html",
+            include_str!("../../templates/backordered.html"),
+        ),
+        (
+            "backordered.txt",
+            include_str!("../../templates/backordered.txt"),
         ),
     ] {
         env.add_template(name, source)?;
@@ -285,6 +297,7 @@ mod tests {
             }),
             tracking_events: Vec::new(),
             promotion: None,
+            backorder_token: None,
         }
     }
 

@@ -366,10 +366,10 @@ impl Store {
         }
     }
 
-    /// Reserves every line of a PENDING order and marks it RESERVED, in one
-    /// transaction: all lines or none, each conditional on available stock,
-    /// the order conditional on still being PENDING (so a repeated delivery
-    /// changes stock once).
+    /// Reserves every line of a PENDING (or BACKORDERED) order and marks it
+    /// RESERVED, in one transaction: all lines or none, each conditional on
+    /// available stock, the order conditional on its status (so a repeated
+    /// delivery changes stock once).
     pub async fn reserve_stock(&self, order: &Order, now: &str) -> Result<Order, ReserveError> {
         let change = StatusChange {
             status: OrderStatus::Reserved,
@@ -397,11 +397,12 @@ impl Store {
             .update_expression(
                 "SET #status = :reserved, statusHistory = list_append(statusHistory, :entry), updatedAt = :now, stockState = :held",
             )
-            .condition_expression("#status = :pending")
+            .condition_expression("#status IN (:pending, :backordered)")
             .expression_attribute_values(":held", s("HELD"))
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":reserved", s(OrderStatus::Reserved.as_str()))
             .expression_attribute_values(":pending", s(OrderStatus::Pending.as_str()))
+            .expression_attribute_values(":backordered", s(OrderStatus::Backordered.as_str()))
             .expression_attribute_values(":entry", history_entry(&change)?)
             .expression_attribute_values(":now", s(now))
             .build()
@@ -419,7 +420,10 @@ impl Store {
                     .get_order(&order.order_id)
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("order {} vanished", order.order_id))?;
-                if current.status != OrderStatus::Pending {
+                if !matches!(
+                    current.status,
+                    OrderStatus::Pending | OrderStatus::Backordered
+                ) {
                     return Err(ReserveError::AlreadyDecided(current.status));
                 }
                 let skus: Vec<Sku> = order.lines.iter().map(|l| l.sku.clone()).collect();
@@ -443,6 +447,73 @@ impl Store {
                 }
             }
             Err(e) => Err(unexpected("reserving stock", e).into()),
+        }
+    }
+
+    /// Stores the task token a BACKORDERED order's workflow waits on.
+    pub async fn hold_backorder(
+        &self,
+        order_id: &str,
+        token: &str,
+        now: &str,
+    ) -> Result<Order, crate::store::workflow_steps::StepWriteError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.tables.orders)
+            .key("orderId", s(order_id))
+            .update_expression("SET backorderToken = :token, updatedAt = :now")
+            .condition_expression("#status = :backordered")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":token", s(token))
+            .expression_attribute_values(":now", s(now))
+            .expression_attribute_values(":backordered", s(OrderStatus::Backordered.as_str()))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(from_item(out.attributes.unwrap_or_default())?),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                let current = self
+                    .get_order(order_id)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("order {order_id} vanished"))?;
+                Err(crate::store::workflow_steps::StepWriteError::NotApplicable(
+                    Box::new(current),
+                ))
+            }
+            Err(e) => Err(unexpected("holding a backorder", e).into()),
+        }
+    }
+
+    /// Every BACKORDERED order, oldest first (the order they resume in).
+    pub async fn list_backorders(&self) -> anyhow::Result<Vec<Order>> {
+        let mut orders = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.tables.orders)
+                .index_name(BY_STATUS_INDEX)
+                .key_condition_expression("#status = :backordered")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":backordered", s(OrderStatus::Backordered.as_str()))
+                .scan_index_forward(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| unexpected("listing backorders", e))?;
+            for item in out.items.unwrap_or_default() {
+                orders.push(from_item(item)?);
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(orders);
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 //! A batch answers with the ids of the messages that failed, so only those
 //! are retried and, past the queue's receive limit, land in its DLQ.
 
+pub mod backorders;
 pub mod compensation;
 pub mod payment;
 pub mod reserve_stock;
@@ -41,6 +42,7 @@ pub enum Worker {
     ReleaseStock,
     RefundPayment,
     MarkOrderFailed,
+    WaitForStock,
 }
 
 impl Worker {
@@ -52,6 +54,7 @@ impl Worker {
         Worker::ReleaseStock,
         Worker::RefundPayment,
         Worker::MarkOrderFailed,
+        Worker::WaitForStock,
     ];
 
     pub fn name(self) -> &'static str {
@@ -63,6 +66,7 @@ impl Worker {
             Worker::ReleaseStock => "release-stock",
             Worker::RefundPayment => "refund-payment",
             Worker::MarkOrderFailed => "mark-order-failed",
+            Worker::WaitForStock => "wait-for-stock",
         }
     }
 
@@ -79,6 +83,7 @@ impl Worker {
             Worker::ReleaseStock => compensation::release_stock(app, message).await,
             Worker::RefundPayment => payment::refund_payment(app, message).await,
             Worker::MarkOrderFailed => compensation::mark_order_failed(app, message).await,
+            Worker::WaitForStock => backorders::wait_for_stock(app, message).await,
         }
     }
 

@@ -1,0 +1,9 @@
+//! `wait-for-stock`: a workflow step (SQS); see `shared::workers::Worker::WaitForStock`.
+
+// The worker future nests deeply (SDK calls inside the runtime loop).
+#![recursion_limit = "256"]
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    shared::workers::run(shared::workers::Worker::WaitForStock).await
+}
