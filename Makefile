@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 3000
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: dev test token setup build bench clean
+.PHONY: report dev test token setup build bench clean
 
 ## dev: start the whole service locally on the emulator (Ctrl-C stops it)
 dev: $(STAMP)
@@ -19,6 +19,10 @@ dev: $(STAMP)
 ## token: print a JWT for the local stack (SUB=alice, ADMIN=1 for an admin)
 token:
 	@SUB="$(SUB)" ADMIN="$(ADMIN)" cargo run --quiet -p local --bin local-token
+
+## report: run the scheduled low-stock report now on the running `make dev` stack (PORT=3000)
+report:
+	@curl -sS -X POST "http://127.0.0.1:$${PORT:-3000}/local/jobs/low-stock-report"; echo
 
 ## test: formatting, lints, template lint, unit, integration and end-to-end tests
 test: $(STAMP)

@@ -50,6 +50,8 @@ const CASES: &[(&str, u16)] = &[
     // The sample's signature is not valid for its body.
     ("carrier-webhook", 400),
     ("payment-webhook", 400),
+    // No report has run yet on this stack.
+    ("get-low-stock-report", 404),
 ];
 
 struct Watch(std::process::Child);
@@ -195,6 +197,13 @@ async fn every_function_binary_answers_its_sample_event_under_cargo_lambda() {
             serde_json::from_str(response["body"].as_str().unwrap_or("null")).unwrap();
         assert!(body.is_object(), "{function} answers a JSON object: {body}");
     }
+
+    // The scheduled job, given EventBridge's event.
+    let job_root = root.clone();
+    let report = tokio::task::spawn_blocking(move || invoke(&job_root, port, "low-stock-report"))
+        .await
+        .unwrap();
+    assert!(report["generatedAt"].is_string(), "{report}");
 
     // The workers, on the seeded order: reserve, charge, confirm, then the
     // compensation in reverse; no batch has failures (their task tokens

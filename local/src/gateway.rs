@@ -116,6 +116,9 @@ pub struct Gateway {
     pub verifier: JwtVerifier,
     pub jwks: serde_json::Value,
     pub cors: Option<Cors>,
+    /// The scheduled functions, run on demand by `POST /local/jobs/{name}`
+    /// (what `make report` does); not part of the deployed API.
+    pub jobs: HashMap<String, shared::App>,
 }
 
 type GatewayResponse = Response<Full<Bytes>>;
@@ -206,6 +209,27 @@ impl Gateway {
         let path = request.uri().path().to_string();
         if request.method() == hyper::Method::GET && path == "/local-idp/jwks.json" {
             return plain(StatusCode::OK, self.jwks.clone());
+        }
+        if let Some(job) = path.strip_prefix("/local/jobs/") {
+            if request.method() != hyper::Method::POST {
+                return plain(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    serde_json::json!({"message": "POST runs the job"}),
+                );
+            }
+            let Some(app) = self.jobs.get(job) else {
+                return plain(
+                    StatusCode::NOT_FOUND,
+                    serde_json::json!({"message": format!("no scheduled job is named {job}")}),
+                );
+            };
+            return match crate::scheduler::run_job(job, app).await {
+                Ok(result) => plain(StatusCode::OK, result),
+                Err(e) => plain(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    serde_json::json!({"message": format!("{e:#}")}),
+                ),
+            };
         }
         let method = request.method().as_str().to_string();
         let candidates: Vec<(&Route, HashMap<String, String>)> = self

@@ -7,6 +7,7 @@ pub mod gateway;
 pub mod identity;
 pub mod pollers;
 pub mod provision;
+pub mod scheduler;
 pub mod seed;
 pub mod template;
 
@@ -169,6 +170,8 @@ pub struct LocalStack {
     pub app: App,
     /// The payment sandbox every function charges through, and its ledger.
     pub payments: shared::payments::sandbox::SandboxGateway,
+    /// The scheduled functions, with the environment the template gives them.
+    jobs: HashMap<String, App>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -181,6 +184,15 @@ impl Drop for LocalStack {
 }
 
 impl LocalStack {
+    /// Runs a scheduled function now, as its schedule does.
+    pub async fn run_job(&self, binary: &str) -> anyhow::Result<serde_json::Value> {
+        let app = self
+            .jobs
+            .get(binary)
+            .ok_or_else(|| anyhow!("template.yaml schedules no function {binary}"))?;
+        scheduler::run_job(binary, app).await
+    }
+
     /// Provisions `stack_name` from `template.yaml` and serves it on `listen`.
     pub async fn start(
         root: &Path,
@@ -220,6 +232,7 @@ impl LocalStack {
         };
         let mut routes = Vec::new();
         let mut tasks = Vec::new();
+        let mut jobs = HashMap::new();
         for function in &stack.functions {
             if let Some(endpoint) = Endpoint::from_name(&function.binary) {
                 for r in &function.routes {
@@ -238,6 +251,16 @@ impl LocalStack {
                     })?;
                     tasks.push(pollers::spawn(worker, app_for(&function.binary)?, url, arn));
                 }
+            } else if scheduler::JOBS.contains(&function.binary.as_str()) {
+                for expression in &function.schedules {
+                    let every = scheduler::interval(expression)?;
+                    tasks.push(scheduler::spawn(
+                        function.binary.clone(),
+                        app_for(&function.binary)?,
+                        every,
+                    ));
+                }
+                jobs.insert(function.binary.clone(), app_for(&function.binary)?);
             } else {
                 bail!(
                     "template.yaml declares {} but no handler is named so",
@@ -260,6 +283,7 @@ impl LocalStack {
             verifier,
             jwks: serde_json::to_value(idp.jwks())?,
             cors: stack.cors.clone(),
+            jobs: jobs.clone(),
         };
         let (addr, task) = gateway.serve(listen).await?;
         tasks.push(task);
@@ -269,6 +293,7 @@ impl LocalStack {
             stack,
             app,
             payments,
+            jobs,
             tasks,
         })
     }

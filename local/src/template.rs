@@ -42,6 +42,8 @@ pub struct FunctionSpec {
     pub routes: Vec<RouteSpec>,
     /// Logical ids of the queues feeding this function.
     pub queues: Vec<String>,
+    /// EventBridge schedule expressions that invoke this function.
+    pub schedules: Vec<String>,
 }
 
 fn get<'a>(map: &'a Mapping, key: &str) -> Option<&'a Value> {
@@ -224,6 +226,7 @@ impl Template {
             }
             let mut routes = Vec::new();
             let mut queues = Vec::new();
+            let mut schedules = Vec::new();
             for (_, event) in get_map(&properties, "Events").cloned().unwrap_or_default() {
                 let Some(event) = event.as_mapping() else {
                     continue;
@@ -244,6 +247,14 @@ impl Template {
                             .and_then(Value::as_str)
                             == Some("NONE"),
                     }),
+                    Some("Schedule" | "ScheduleV2") => {
+                        let expression = get(&props, "ScheduleExpression")
+                            .or_else(|| get(&props, "Schedule"))
+                            .ok_or_else(|| {
+                                anyhow!("{logical_id}: a schedule without an expression")
+                            })?;
+                        schedules.push(self.resolve(expression)?);
+                    }
                     Some("SQS") => {
                         if let Some(Value::Tagged(t)) = get(&props, "Queue") {
                             let target = scalar(&t.value)?;
@@ -259,6 +270,7 @@ impl Template {
                 environment,
                 routes,
                 queues,
+                schedules,
             });
         }
         Ok(out)

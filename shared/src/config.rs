@@ -15,6 +15,7 @@ pub struct Tables {
     pub idempotency: String,
     pub counters: String,
     pub promotions: String,
+    pub reports: String,
 }
 
 /// Everything a function needs to know about its surroundings.
@@ -34,6 +35,8 @@ pub struct Config {
     pub email_from: String,
     /// The shop's name in e-mails.
     pub shop_name: String,
+    /// Who gets low-stock alerts and reports (`ADMIN_EMAILS`, comma-separated).
+    pub admin_emails: Vec<String>,
     /// Where parcels are shipped from (the return address on labels).
     pub ship_from: crate::domain::checkout::Address,
     /// The secret the carrier signs its webhooks with.
@@ -67,6 +70,7 @@ impl Config {
             idempotency: or("IDEMPOTENCY_TABLE", "Idempotency"),
             counters: or("COUNTERS_TABLE", "Counters"),
             promotions: or("PROMOTIONS_TABLE", "Promotions"),
+            reports: or("REPORTS_TABLE", "Reports"),
         };
         let jwt = match (lookup("JWT_ISSUER"), lookup("JWT_AUDIENCE")) {
             (Some(issuer), Some(audience)) => Some(crate::auth::JwtSettings {
@@ -85,6 +89,12 @@ impl Config {
             jwt,
             email_from: or("EMAIL_FROM", "orders@example.com"),
             shop_name: or("SHOP_NAME", "Order Service demo shop"),
+            admin_emails: or("ADMIN_EMAILS", "")
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect(),
             ship_from: crate::domain::checkout::Address {
                 line1: or("SHIP_FROM_LINE1", "1 Warehouse Way"),
                 line2: lookup("SHIP_FROM_LINE2").filter(|s| !s.trim().is_empty()),

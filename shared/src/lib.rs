@@ -17,6 +17,7 @@ pub mod config;
 pub mod domain;
 pub mod fulfilment;
 mod https;
+pub mod inventory;
 mod jwks;
 pub mod notifications;
 pub mod payments;

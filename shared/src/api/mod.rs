@@ -8,6 +8,7 @@ pub mod orders;
 pub mod payment_webhooks;
 pub mod products;
 pub mod promotions;
+pub mod reports;
 pub mod tracking;
 
 use std::collections::HashMap;
@@ -98,6 +99,7 @@ endpoints! {
     DeactivatePromotion / deactivate_promotion => "deactivate-promotion" => promotions::deactivate,
     ApplyCartPromotion / apply_cart_promotion => "apply-cart-promotion" => carts::apply_promotion,
     RemoveCartPromotion / remove_cart_promotion => "remove-cart-promotion" => carts::remove_promotion,
+    GetLowStockReport / get_low_stock_report => "get-low-stock-report" => reports::low_stock,
 }
 
 /// A function's whole life: build the clients once, then serve requests

@@ -112,7 +112,10 @@ pub async fn create(app: &App, request: Request) -> Result<HttpResponse, ApiErro
         .create_product(sku, details, &now_rfc3339())
         .await
     {
-        Ok(p) => Ok(json(StatusCode::CREATED, &AdminProductView::from(p))),
+        Ok(p) => {
+            crate::inventory::mark_new_product(app, p.sku.clone()).await;
+            Ok(json(StatusCode::CREATED, &AdminProductView::from(p)))
+        }
         Err(CreateProductError::AlreadyExists(sku)) => Err(ApiError::conflict(
             "sku_exists",
             format!("a product with SKU {sku} already exists"),
@@ -159,6 +162,7 @@ pub async fn update(app: &App, request: Request) -> Result<HttpResponse, ApiErro
         .update_product(&sku, details, &now_rfc3339())
         .await
         .map_err(update_error)?;
+    crate::inventory::refresh_low_stock(app, vec![sku.clone()]).await;
     Ok(json(StatusCode::OK, &AdminProductView::from(product)))
 }
 
@@ -171,6 +175,7 @@ pub async fn archive(app: &App, request: Request) -> Result<HttpResponse, ApiErr
         .archive_product(&sku, &now_rfc3339())
         .await
         .map_err(update_error)?;
+    crate::inventory::refresh_low_stock(app, vec![sku.clone()]).await;
     Ok(json(StatusCode::OK, &AdminProductView::from(product)))
 }
 
@@ -186,6 +191,7 @@ pub async fn adjust_stock(app: &App, request: Request) -> Result<HttpResponse, A
         .await
     {
         Ok(p) => {
+            crate::inventory::refresh_low_stock(app, vec![sku.clone()]).await;
             let mut body = serde_json::to_value(InventoryView::from(p))
                 .map_err(|e| ApiError::Unexpected(e.into()))?;
             if adjustment.delta > 0 {

@@ -132,6 +132,22 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
             "backordered.txt",
             include_str!("../../templates/backordered.txt"),
         ),
+        (
+            "low_stock_alert.html",
+            include_str!("../../templates/low_stock_alert.html"),
+        ),
+        (
+            "low_stock_alert.txt",
+            include_str!("../../templates/low_stock_alert.txt"),
+        ),
+        (
+            "low_stock_report.html",
+            include_str!("../../templates/low_stock_report.html"),
+        ),
+        (
+            "low_stock_report.txt",
+            include_str!("../../templates/low_stock_report.txt"),
+        ),
     ] {
         env.add_template(name, source)?;
     }
@@ -177,34 +193,7 @@ pub async fn notify(
     }
     let outcome = async {
         let email = render(kind, order, reason, &app.config.shop_name)?;
-        let content = |text: &str| Content::builder().data(text).charset("UTF-8").build();
-        let message = Message::builder()
-            .subject(content(&email.subject)?)
-            .body(
-                Body::builder()
-                    .text(content(&email.text)?)
-                    .html(content(&email.html)?)
-                    .build(),
-            )
-            .build();
-        app.ses
-            .send_email()
-            .from_email_address(&app.config.email_from)
-            .destination(
-                Destination::builder()
-                    .to_addresses(&order.customer.email)
-                    .build(),
-            )
-            .content(EmailContent::builder().simple(message).build())
-            .send()
-            .await
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "sending e-mail: {}",
-                    aws_sdk_sesv2::error::DisplayErrorContext(&e)
-                )
-            })?;
-        anyhow::Ok(())
+        send(app, &[order.customer.email.as_str()], &email).await
     }
     .await;
     if let Err(e) = outcome {
@@ -221,6 +210,69 @@ pub async fn notify(
 /// Formats money for people (used by templates and tests).
 pub fn format_money(m: &Money) -> String {
     money(Value::from(minijinja::value::Serde(m)))
+}
+
+/// Sends one e-mail (HTML and text) from the shop's sender identity.
+pub async fn send(app: &App, to: &[&str], email: &Email) -> anyhow::Result<()> {
+    let content = |text: &str| Content::builder().data(text).charset("UTF-8").build();
+    let message = Message::builder()
+        .subject(content(&email.subject)?)
+        .body(
+            Body::builder()
+                .text(content(&email.text)?)
+                .html(content(&email.html)?)
+                .build(),
+        )
+        .build();
+    let mut destination = Destination::builder();
+    for address in to {
+        destination = destination.to_addresses(*address);
+    }
+    app.ses
+        .send_email()
+        .from_email_address(&app.config.email_from)
+        .destination(destination.build())
+        .content(EmailContent::builder().simple(message).build())
+        .send()
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "sending e-mail: {}",
+                aws_sdk_sesv2::error::DisplayErrorContext(&e)
+            )
+        })?;
+    Ok(())
+}
+
+/// Renders an e-mail to the shop's administrators from `template`
+/// (`<template>.html` and `.txt`) with `context`.
+pub fn render_admin(
+    template: &str,
+    subject: String,
+    context: minijinja::Value,
+) -> anyhow::Result<Email> {
+    let env = environment()?;
+    Ok(Email {
+        subject,
+        html: env
+            .get_template(&format!("{template}.html"))?
+            .render(&context)?,
+        text: env
+            .get_template(&format!("{template}.txt"))?
+            .render(&context)?,
+    })
+}
+
+/// Sends an e-mail to the administrators (`ADMIN_EMAILS`); nothing, with a
+/// warning, when none are configured.
+pub async fn send_to_admins(app: &App, email: &Email) -> anyhow::Result<Vec<String>> {
+    let to: Vec<&str> = app.config.admin_emails.iter().map(String::as_str).collect();
+    if to.is_empty() {
+        tracing::warn!(subject = %email.subject, "no ADMIN_EMAILS configured; e-mail not sent");
+        return Ok(Vec::new());
+    }
+    send(app, &to, email).await?;
+    Ok(app.config.admin_emails.clone())
 }
 
 #[cfg(test)]

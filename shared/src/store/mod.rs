@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod orders;
 pub mod products;
 pub mod promotions;
+pub mod reports;
 pub mod workflow_steps;
 
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem, Update};
 
 use super::{
     decode_cursor, from_item, is_cancelled, n, page_of, s, to_item, unexpected, InvalidCursor,
@@ -99,6 +99,9 @@ fn updated_product(
         Err(e) => Err(unexpected(what, e).into()),
     }
 }
+
+/// Sparse index of products at or below their low-stock threshold.
+pub const LOW_STOCK_INDEX: &str = "LowStock";
 
 impl Store {
     /// One product, read strongly consistent.
@@ -385,5 +388,92 @@ impl Store {
             .await
             .map_err(|e| unexpected("listing inventory", e))?;
         Ok(page_of(out.items, out.last_evaluated_key.as_ref())?)
+    }
+
+    /// Marks an active product whose available stock is at or below its
+    /// threshold as low on stock; true only for the call that marked it,
+    /// which is the crossing (the condition is checked on the item itself).
+    pub async fn flag_low_stock(&self, sku: &Sku, now: &str) -> anyhow::Result<bool> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.tables.products)
+            .key("sku", s(sku.as_str()))
+            .update_expression("SET lowStock = :low, lowStockSince = :now")
+            .condition_expression(
+                "attribute_exists(sku) AND attribute_not_exists(lowStock) \
+                 AND active = :true AND available <= lowStockThreshold",
+            )
+            .expression_attribute_values(":low", s("LOW"))
+            .expression_attribute_values(":now", s(now))
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(unexpected("flagging low stock", e)),
+        }
+    }
+
+    /// Clears the low-stock mark of a product that is back above its
+    /// threshold (or archived), so the next fall alerts again.
+    pub async fn clear_low_stock(&self, sku: &Sku, force: bool) -> anyhow::Result<bool> {
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.tables.products)
+            .key("sku", s(sku.as_str()))
+            .update_expression("REMOVE lowStock, lowStockSince");
+        update = if force {
+            update.condition_expression("attribute_exists(lowStock)")
+        } else {
+            update
+                .condition_expression(
+                    "attribute_exists(lowStock) AND (available > lowStockThreshold OR active = :false)",
+                )
+                .expression_attribute_values(":false", AttributeValue::Bool(false))
+        };
+        match update.send().await {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(unexpected("clearing low stock", e)),
+        }
+    }
+
+    /// Every product marked low on stock, by SKU (the sparse `LowStock` index).
+    pub async fn list_low_stock(&self) -> anyhow::Result<Vec<Product>> {
+        let mut products = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.tables.products)
+                .index_name(LOW_STOCK_INDEX)
+                .key_condition_expression("lowStock = :low")
+                .expression_attribute_values(":low", s("LOW"))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| unexpected("listing low stock", e))?;
+            for item in out.items.unwrap_or_default() {
+                products.push(from_item(item)?);
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(products);
+            }
+        }
     }
 }

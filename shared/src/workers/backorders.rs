@@ -87,6 +87,11 @@ async fn try_resume(app: &App, order: &Order) -> anyhow::Result<Resume> {
     match app.store().reserve_stock(order, &now_rfc3339()).await {
         Ok(reserved) => {
             tracing::info!(order_id = %order.order_id, "backorder resumed");
+            crate::inventory::refresh_low_stock(
+                app,
+                order.lines.iter().map(|l| l.sku.clone()).collect(),
+            )
+            .await;
             // Without a token yet, the WaitForStock worker finds the order
             // RESERVED and answers itself.
             if let Some(token) = reserved.backorder_token.as_deref() {

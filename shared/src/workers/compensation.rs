@@ -27,7 +27,14 @@ pub async fn release_order_stock(
 ) -> anyhow::Result<()> {
     if order.stock_state == StockState::Held {
         match app.store().release_stock(order, &now_rfc3339()).await {
-            Ok(()) => tracing::info!(order_id = %order.order_id, "stock released"),
+            Ok(()) => {
+                tracing::info!(order_id = %order.order_id, "stock released");
+                crate::inventory::refresh_low_stock(
+                    app,
+                    order.lines.iter().map(|l| l.sku.clone()).collect(),
+                )
+                .await;
+            }
             Err(StepWriteError::NotApplicable(_)) => {}
             Err(StepWriteError::Unexpected(e)) => return Err(e),
         }

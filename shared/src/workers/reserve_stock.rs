@@ -72,6 +72,11 @@ pub async fn reserve_stock(app: &App, message: StepMessage) -> anyhow::Result<()
     };
     let callback = match outcome {
         Outcome::Reserved => {
+            crate::inventory::refresh_low_stock(
+                app,
+                order.lines.iter().map(|l| l.sku.clone()).collect(),
+            )
+            .await;
             let output = serde_json::json!({ "orderId": order.order_id, "status": "RESERVED" });
             task_succeeded(app, &message.task_token, &output).await?
         }
