@@ -46,6 +46,13 @@ const CASES: &[(&str, u16)] = &[
     ("admin-get-order", 200),
     // The seeded order has not shipped, so it has no label yet.
     ("admin-get-order-label", 409),
+    // Returns and refunds start once an order is delivered; the sample
+    // return does not exist on the seeded order.
+    ("request-return", 409),
+    ("approve-return", 404),
+    ("reject-return", 404),
+    ("receive-return", 404),
+    ("refund-order", 409),
     ("get-order-tracking", 200),
     // The sample's signature is not valid for its body.
     ("carrier-webhook", 400),

@@ -74,6 +74,7 @@ fn order(name: &str) -> Order {
         tracking_events: Vec::new(),
         promotion: None,
         backorder_token: None,
+        after_sales: Default::default(),
     }
 }
 

@@ -35,6 +35,8 @@ pub struct Config {
     pub email_from: String,
     /// The shop's name in e-mails.
     pub shop_name: String,
+    /// How long after delivery a customer may ask for a return.
+    pub return_window_days: u32,
     /// Who gets low-stock alerts and reports (`ADMIN_EMAILS`, comma-separated).
     pub admin_emails: Vec<String>,
     /// Where parcels are shipped from (the return address on labels).
@@ -89,6 +91,7 @@ impl Config {
             jwt,
             email_from: or("EMAIL_FROM", "orders@example.com"),
             shop_name: or("SHOP_NAME", "Order Service demo shop"),
+            return_window_days: or("RETURN_WINDOW_DAYS", "30").parse().unwrap_or(30),
             admin_emails: or("ADMIN_EMAILS", "")
                 .split(',')
                 .map(str::trim)

@@ -389,6 +389,7 @@ impl TestApp {
             tracking_events: Vec::new(),
             promotion: None,
             backorder_token: None,
+            after_sales: Default::default(),
         };
         let record = IdempotencyRecord {
             pk: format!("checkout#{sub}#{order_id}"),

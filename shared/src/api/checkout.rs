@@ -209,6 +209,7 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
             use_returned: false,
         }),
         backorder_token: None,
+        after_sales: Default::default(),
     };
     let body = serde_json::json!({
         "orderId": order.order_id,

@@ -9,6 +9,7 @@ pub mod payment_webhooks;
 pub mod products;
 pub mod promotions;
 pub mod reports;
+pub mod returns;
 pub mod tracking;
 
 use std::collections::HashMap;
@@ -100,6 +101,11 @@ endpoints! {
     ApplyCartPromotion / apply_cart_promotion => "apply-cart-promotion" => carts::apply_promotion,
     RemoveCartPromotion / remove_cart_promotion => "remove-cart-promotion" => carts::remove_promotion,
     GetLowStockReport / get_low_stock_report => "get-low-stock-report" => reports::low_stock,
+    RequestReturn / request_return => "request-return" => returns::request,
+    ApproveReturn / approve_return => "approve-return" => returns::approve,
+    RejectReturn / reject_return => "reject-return" => returns::reject,
+    ReceiveReturn / receive_return => "receive-return" => returns::receive,
+    RefundOrder / refund_order => "refund-order" => returns::admin_refund,
 }
 
 /// A function's whole life: build the clients once, then serve requests

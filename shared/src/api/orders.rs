@@ -32,6 +32,10 @@ pub struct OrderView {
     pub total: Money,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion: Option<AppliedPromotion>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub returns: Vec<crate::domain::returns::ReturnRecord>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refunds: Vec<crate::domain::returns::RefundEntry>,
     pub status_history: Vec<StatusChange>,
     pub shipment: Option<Shipment>,
     /// What the customer may see of how they paid.
@@ -62,6 +66,8 @@ impl From<Order> for OrderView {
             subtotal: o.subtotal,
             total: o.total,
             promotion: o.promotion,
+            returns: o.after_sales.returns,
+            refunds: o.after_sales.refunds,
             status_history: o.status_history,
             shipment: o.shipment,
             payment_method: o.payment_record.map(|p| PaymentMethodView {
@@ -267,7 +273,10 @@ async fn cancel(app: &App, order: Order, reason: String) -> Result<HttpResponse,
         )
     };
     match order.status {
-        OrderStatus::Shipped | OrderStatus::Delivered => return Err(shipped(order.status)),
+        OrderStatus::Shipped
+        | OrderStatus::Delivered
+        | OrderStatus::PartiallyRefunded
+        | OrderStatus::Refunded => return Err(shipped(order.status)),
         OrderStatus::Cancelled => return Ok(json(StatusCode::OK, &OrderView::from(order))),
         OrderStatus::Rejected | OrderStatus::PaymentFailed => {
             return Err(ApiError::conflict(

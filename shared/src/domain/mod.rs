@@ -7,6 +7,7 @@ pub mod money;
 pub mod order;
 pub mod product;
 pub mod promotion;
+pub mod returns;
 
 /// Input that breaks a rule, with the field it concerns.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

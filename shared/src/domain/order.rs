@@ -24,10 +24,14 @@ pub enum OrderStatus {
     Rejected,
     PaymentFailed,
     Cancelled,
+    /// Delivered, and part of the payment refunded (returns, or an admin).
+    PartiallyRefunded,
+    /// Delivered, and all of the payment refunded.
+    Refunded,
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 9] = [
+    pub const ALL: [OrderStatus; 11] = [
         Self::Pending,
         Self::Backordered,
         Self::Reserved,
@@ -37,6 +41,8 @@ impl OrderStatus {
         Self::Rejected,
         Self::PaymentFailed,
         Self::Cancelled,
+        Self::PartiallyRefunded,
+        Self::Refunded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +56,8 @@ impl OrderStatus {
             Self::Rejected => "REJECTED",
             Self::PaymentFailed => "PAYMENT_FAILED",
             Self::Cancelled => "CANCELLED",
+            Self::PartiallyRefunded => "PARTIALLY_REFUNDED",
+            Self::Refunded => "REFUNDED",
         }
     }
 
@@ -68,6 +76,8 @@ impl OrderStatus {
             Shipped => &[Paid],
             Delivered => &[Shipped],
             Cancelled => &[Pending, Backordered, Reserved, Paid],
+            PartiallyRefunded => &[Delivered],
+            Refunded => &[Delivered, PartiallyRefunded],
         }
     }
 
@@ -236,6 +246,9 @@ pub struct Order {
     /// receiving stock can resume it (never shown to anyone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backorder_token: Option<String>,
+    /// Returns and refunds after delivery.
+    #[serde(default)]
+    pub after_sales: super::returns::AfterSales,
 }
 
 /// Formats the customer-facing order number from the shop's sequence.

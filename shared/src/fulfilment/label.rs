@@ -560,6 +560,7 @@ mod tests {
             tracking_events: Vec::new(),
             promotion: None,
             backorder_token: None,
+            after_sales: Default::default(),
         }
     }
 

@@ -133,6 +133,11 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
             include_str!("../../templates/backordered.txt"),
         ),
         (
+            "refunded.html",
+            include_str!("../../templates/refunded.html"),
+        ),
+        ("refunded.txt", include_str!("../../templates/refunded.txt")),
+        (
             "low_stock_alert.html",
             include_str!("../../templates/low_stock_alert.html"),
         ),
@@ -210,6 +215,43 @@ pub async fn notify(
 /// Formats money for people (used by templates and tests).
 pub fn format_money(m: &Money) -> String {
     money(Value::from(minijinja::value::Serde(m)))
+}
+
+/// E-mails the customer about a refund, once per refund key.
+pub async fn notify_refund(
+    app: &App,
+    order: &Order,
+    key: &str,
+    refund: &crate::domain::returns::RefundEntry,
+) -> anyhow::Result<bool> {
+    let store = app.store();
+    let claim = format!("refunded#{key}");
+    if !store
+        .claim_notification(&order.order_id, &claim, &now_rfc3339())
+        .await?
+    {
+        return Ok(false);
+    }
+    let outcome = async {
+        let env = environment()?;
+        let ctx = context! {
+            order => Value::from(minijinja::value::Serde(order)),
+            refund => Value::from(minijinja::value::Serde(refund)),
+            shop => app.config.shop_name.clone(),
+        };
+        let email = Email {
+            subject: format!("Refund for order {}", order.order_number),
+            html: env.get_template("refunded.html")?.render(&ctx)?,
+            text: env.get_template("refunded.txt")?.render(&ctx)?,
+        };
+        send(app, &[order.customer.email.as_str()], &email).await
+    }
+    .await;
+    if let Err(e) = outcome {
+        store.release_notification(&order.order_id, &claim).await?;
+        return Err(e);
+    }
+    Ok(true)
 }
 
 /// Sends one e-mail (HTML and text) from the shop's sender identity.
@@ -350,6 +392,7 @@ mod tests {
             tracking_events: Vec::new(),
             promotion: None,
             backorder_token: None,
+            after_sales: Default::default(),
         }
     }
 

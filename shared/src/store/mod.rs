@@ -5,6 +5,7 @@
 //! come back as domain errors (`AlreadyExists`, `Short`, `NotAllowed`, …);
 //! anything else is `Unexpected` with its cause chain.
 
+pub mod after_sales;
 pub mod carts;
 pub mod idempotency;
 pub mod orders;

@@ -1,0 +1,213 @@
+//! Returns and refunds: what a customer may send back, what it refunds, and
+//! the order's refund ledger.
+//!
+//! A return refunds what was actually paid for the units that come back:
+//! each order line keeps its share of any promotion discount, and units are
+//! refunded at [`paid_for_units`](super::promotion::paid_for_units), so
+//! returning units one at a time refunds to the cent what returning them at
+//! once would. Refunds never exceed what was captured.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::money::Money;
+use super::order::Order;
+use super::product::Sku;
+use super::promotion::paid_for_units;
+use super::ValidationError;
+
+/// Where a return is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReturnStatus {
+    /// Asked for by the customer; an admin approves or rejects it.
+    Requested,
+    Approved,
+    Rejected,
+    /// Received and being refunded (the gateway call is under way).
+    Receiving,
+    /// Received, refunded, restocked where restockable.
+    Refunded,
+}
+
+impl ReturnStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReturnStatus::Requested => "REQUESTED",
+            ReturnStatus::Approved => "APPROVED",
+            ReturnStatus::Rejected => "REJECTED",
+            ReturnStatus::Receiving => "RECEIVING",
+            ReturnStatus::Refunded => "REFUNDED",
+        }
+    }
+}
+
+/// What happens to a returned unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Disposition {
+    /// Back on sale: onHand and available go up.
+    Restock,
+    /// Not sellable: refunded, not restocked.
+    Damaged,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReturnLine {
+    pub sku: Sku,
+    pub quantity: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disposition: Option<Disposition>,
+}
+
+/// One return of an order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReturnRecord {
+    pub return_id: String,
+    pub lines: Vec<ReturnLine>,
+    pub reason: String,
+    pub status: ReturnStatus,
+    pub requested_at: String,
+    pub updated_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Set when received: what it refunds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_id: Option<String>,
+}
+
+/// Whether a refund reached the gateway.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RefundStatus {
+    /// Recorded; the gateway call may not have happened yet (a retry with
+    /// the same key completes it).
+    Pending,
+    Succeeded,
+}
+
+/// One refund of an order: for a return, or issued by an admin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundEntry {
+    /// The gateway's idempotency key: `return-<returnId>` or
+    /// `admin-refund-<orderId>-<Idempotency-Key>`.
+    pub key: String,
+    pub amount: Money,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_id: Option<String>,
+    pub status: RefundStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_id: Option<String>,
+    pub at: String,
+}
+
+/// An order's returns and refunds, kept on the order and changed together
+/// under `returnsVersion` (optimistic concurrency).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AfterSales {
+    #[serde(default)]
+    pub returns: Vec<ReturnRecord>,
+    /// Units per SKU in returns that are not rejected.
+    #[serde(default)]
+    pub claimed: BTreeMap<String, u32>,
+    /// Units per SKU already refunded by returns.
+    #[serde(default)]
+    pub refunded_units: BTreeMap<String, u32>,
+    #[serde(default)]
+    pub refunds: Vec<RefundEntry>,
+    #[serde(default)]
+    pub version: u64,
+}
+
+impl AfterSales {
+    /// Everything refunded or being refunded, in minor units.
+    pub fn refunded_total(&self) -> i64 {
+        self.refunds.iter().map(|r| r.amount.amount).sum()
+    }
+
+    /// Whether any return still needs an admin.
+    pub fn has_open_returns(&self) -> bool {
+        self.returns.iter().any(|r| {
+            matches!(
+                r.status,
+                ReturnStatus::Requested | ReturnStatus::Approved | ReturnStatus::Receiving
+            )
+        })
+    }
+}
+
+/// What the customer asks to return, checked against the order: SKUs it
+/// has, 1 or more units, never more than bought minus already claimed.
+pub fn check_request(
+    order: &Order,
+    after: &AfterSales,
+    lines: &[(String, i64)],
+) -> Result<Vec<ReturnLine>, ValidationError> {
+    if lines.is_empty() {
+        return Err(ValidationError::new("lines", "name at least one line"));
+    }
+    let mut wanted: BTreeMap<Sku, u32> = BTreeMap::new();
+    for (sku, quantity) in lines {
+        let sku = Sku::parse(sku).map_err(|e| ValidationError::new("lines.sku", e.message))?;
+        if *quantity < 1 {
+            return Err(ValidationError::new("lines.quantity", "must be at least 1"));
+        }
+        *wanted.entry(sku).or_default() += u32::try_from(*quantity)
+            .map_err(|_| ValidationError::new("lines.quantity", "is too large"))?;
+    }
+    let mut out = Vec::new();
+    for (sku, quantity) in wanted {
+        let bought = order
+            .lines
+            .iter()
+            .find(|l| l.sku == sku)
+            .map(|l| l.quantity)
+            .ok_or_else(|| {
+                ValidationError::new("lines.sku", format!("{sku} is not part of the order"))
+            })?;
+        let claimed = after.claimed.get(sku.as_str()).copied().unwrap_or(0);
+        if quantity + claimed > bought {
+            return Err(ValidationError::new(
+                "lines.quantity",
+                format!(
+                    "{sku}: {quantity} asked, but only {} of {bought} can still be returned",
+                    bought - claimed
+                ),
+            ));
+        }
+        out.push(ReturnLine {
+            sku,
+            quantity,
+            disposition: None,
+        });
+    }
+    Ok(out)
+}
+
+/// What returning `lines` refunds: each unit at what was paid for it
+/// (its line's total less its share of the discount), after the units of
+/// that SKU already refunded; capped at what is left of the capture.
+pub fn refund_for(order: &Order, after: &AfterSales, lines: &[ReturnLine], captured: i64) -> i64 {
+    let mut total = 0;
+    for line in lines {
+        let Some(bought) = order.lines.iter().find(|l| l.sku == line.sku) else {
+            continue;
+        };
+        let before = after
+            .refunded_units
+            .get(line.sku.as_str())
+            .copied()
+            .unwrap_or(0);
+        total += paid_for_units(bought.paid(), bought.quantity, before + line.quantity)
+            - paid_for_units(bought.paid(), bought.quantity, before);
+    }
+    total.min(captured - after.refunded_total()).max(0)
+}
