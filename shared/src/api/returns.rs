@@ -31,6 +31,16 @@ use crate::App;
 
 const ATTEMPTS: usize = 5;
 
+/// Saves a change to the order's returns and refunds; false when another
+/// change came first (read the order again and retry).
+async fn save(app: &App, write: AfterSalesWrite<'_>) -> Result<bool, ApiError> {
+    match app.store().save_after_sales(write).await {
+        Ok(()) => Ok(true),
+        Err(AfterSalesError::Conflict) => Ok(false),
+        Err(AfterSalesError::Unexpected(e)) => Err(e.into()),
+    }
+}
+
 fn busy() -> ApiError {
     ApiError::conflict(
         "order_busy",
@@ -149,26 +159,11 @@ pub async fn request(app: &App, request: Request) -> Result<HttpResponse, ApiErr
         }
         after.returns.push(record.clone());
         after.version += 1;
-        match app
-            .store()
-            .save_after_sales(AfterSalesWrite {
-                order: &order,
-                after: &after,
-                status: None,
-                payment: None,
-                restock: Vec::new(),
-                actor: &caller.sub,
-                now: &now,
-            })
-            .await
-        {
-            Ok(()) => {
-                tracing::info!(%order_id, return_id = %record.return_id, "return requested");
-                return Ok(json(StatusCode::CREATED, &record));
-            }
-            Err(AfterSalesError::Conflict) => continue,
-            Err(AfterSalesError::Unexpected(e)) => return Err(e.into()),
+        if !save(app, AfterSalesWrite::new(&order, &after, &caller.sub, &now)).await? {
+            continue;
         }
+        tracing::info!(%order_id, return_id = %record.return_id, "return requested");
+        return Ok(json(StatusCode::CREATED, &record));
     }
     Err(busy())
 }
@@ -229,23 +224,10 @@ async fn decide(app: &App, request: Request, approve: bool) -> Result<HttpRespon
             }
         }
         after.version += 1;
-        match app
-            .store()
-            .save_after_sales(AfterSalesWrite {
-                order: &order,
-                after: &after,
-                status: None,
-                payment: None,
-                restock: Vec::new(),
-                actor: &admin.sub,
-                now: &now,
-            })
-            .await
-        {
-            Ok(()) => return Ok(json(StatusCode::OK, &decided)),
-            Err(AfterSalesError::Conflict) => continue,
-            Err(AfterSalesError::Unexpected(e)) => return Err(e.into()),
+        if !save(app, AfterSalesWrite::new(&order, &after, &admin.sub, &now)).await? {
+            continue;
         }
+        return Ok(json(StatusCode::OK, &decided));
     }
     Err(busy())
 }
@@ -352,26 +334,15 @@ pub async fn receive(app: &App, request: Request) -> Result<HttpResponse, ApiErr
             .collect();
         after.returns[index] = record;
         after.version += 1;
-        match app
-            .store()
-            .save_after_sales(AfterSalesWrite {
-                order: &order,
-                after: &after,
-                status: None,
-                payment: None,
-                restock: restock.clone(),
-                actor: &admin.sub,
-                now: &now,
-            })
-            .await
-        {
-            Ok(()) => {
-                restocked = restock.into_iter().map(|(sku, _, _)| sku).collect();
-                break;
-            }
-            Err(AfterSalesError::Conflict) => continue,
-            Err(AfterSalesError::Unexpected(e)) => return Err(e.into()),
+        let write = AfterSalesWrite {
+            restock: restock.clone(),
+            ..AfterSalesWrite::new(&order, &after, &admin.sub, &now)
+        };
+        if !save(app, write).await? {
+            continue;
         }
+        restocked = restock.into_iter().map(|(sku, _, _)| sku).collect();
+        break;
     }
     if !restocked.is_empty() {
         crate::inventory::refresh_low_stock(app, restocked).await;
@@ -457,23 +428,10 @@ pub async fn admin_refund(app: &App, request: Request) -> Result<HttpResponse, A
             at: now.clone(),
         });
         after.version += 1;
-        match app
-            .store()
-            .save_after_sales(AfterSalesWrite {
-                order: &order,
-                after: &after,
-                status: None,
-                payment: None,
-                restock: Vec::new(),
-                actor: &admin.sub,
-                now: &now,
-            })
-            .await
-        {
-            Ok(()) => break,
-            Err(AfterSalesError::Conflict) => continue,
-            Err(AfterSalesError::Unexpected(e)) => return Err(e.into()),
+        if !save(app, AfterSalesWrite::new(&order, &after, &admin.sub, &now)).await? {
+            continue;
         }
+        break;
     }
     let order = complete_refund(app, &order_id, &key, &admin.sub).await?;
     let entry = order
@@ -571,28 +529,18 @@ async fn complete_refund(
             OrderStatus::PartiallyRefunded
         };
         let status = (to != order.status).then(|| (to, entry.reason.clone()));
-        match app
-            .store()
-            .save_after_sales(AfterSalesWrite {
-                order: &order,
-                after: &after,
-                status,
-                payment: Some(&record),
-                restock: Vec::new(),
-                actor,
-                now: &now,
-            })
-            .await
-        {
-            Ok(()) => {
-                let order = load(app, order_id).await?;
-                crate::notifications::notify_refund(app, &order, key, &entry).await?;
-                tracing::info!(%order_id, %key, amount = entry.amount.amount, "refunded");
-                return Ok(order);
-            }
-            Err(AfterSalesError::Conflict) => continue,
-            Err(AfterSalesError::Unexpected(e)) => return Err(e.into()),
+        let write = AfterSalesWrite {
+            status,
+            payment: Some(&record),
+            ..AfterSalesWrite::new(&order, &after, actor, &now)
+        };
+        if !save(app, write).await? {
+            continue;
         }
+        let order = load(app, order_id).await?;
+        crate::notifications::notify_refund(app, &order, key, &entry).await?;
+        tracing::info!(%order_id, %key, amount = entry.amount.amount, "refunded");
+        return Ok(order);
     }
     Err(busy())
 }

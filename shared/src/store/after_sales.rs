@@ -36,6 +36,21 @@ pub struct AfterSalesWrite<'a> {
     pub now: &'a str,
 }
 
+impl<'a> AfterSalesWrite<'a> {
+    /// A change to the returns and refunds alone.
+    pub fn new(order: &'a Order, after: &'a AfterSales, actor: &'a str, now: &'a str) -> Self {
+        Self {
+            order,
+            after,
+            status: None,
+            payment: None,
+            restock: Vec::new(),
+            actor,
+            now,
+        }
+    }
+}
+
 fn value<T: serde::Serialize>(v: &T) -> anyhow::Result<AttributeValue> {
     serde_dynamo::to_attribute_value(v).map_err(|e| anyhow::anyhow!("writing an attribute: {e}"))
 }
