@@ -53,6 +53,7 @@ const CASES: &[(&str, u16)] = &[
     ("reject-return", 404),
     ("receive-return", 404),
     ("refund-order", 409),
+    ("list-open-returns", 200),
     ("get-order-tracking", 200),
     // The sample's signature is not valid for its body.
     ("carrier-webhook", 400),

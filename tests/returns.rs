@@ -147,6 +147,18 @@ async fn returns_refund_what_was_paid_restock_only_restockable_units_and_never_o
     let above = return_of(&app, &order_id, &alice, "TEE", 3).await;
     assert_eq!(above.status, 422, "{above:?}");
     assert_eq!(above.body["error"]["code"], "invalid_return");
+    // Admins find it among the returns waiting for them.
+    let open = app.get("/admin/returns", Some(&app.admin_token())).await;
+    assert_eq!(open.status, 200, "{open:?}");
+    let listed: Vec<&str> = open.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["returnId"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, vec![first_id.as_str()]);
+    assert_eq!(open.body["items"][0]["orderId"], json!(order_id));
+    assert_eq!(open.body["items"][0]["status"], "REQUESTED");
     let base = format!("/admin/orders/{order_id}/returns/{first_id}");
     // Received only once approved.
     let r = admin_post(
@@ -183,6 +195,8 @@ async fn returns_refund_what_was_paid_restock_only_restockable_units_and_never_o
         on_hand_before,
         "damaged: not restocked"
     );
+    let open = app.get("/admin/returns", Some(&app.admin_token())).await;
+    assert_eq!(open.body["items"], json!([]), "nothing waits once refunded");
     let order = app.admin_order(&order_id).await;
     assert_eq!(order["status"], "PARTIALLY_REFUNDED");
     assert_eq!(order["payment"]["refunded"]["amount"], tee_paid / 3);

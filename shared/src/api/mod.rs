@@ -106,6 +106,7 @@ endpoints! {
     RejectReturn / reject_return => "reject-return" => returns::reject,
     ReceiveReturn / receive_return => "receive-return" => returns::receive,
     RefundOrder / refund_order => "refund-order" => returns::admin_refund,
+    ListOpenReturns / list_open_returns => "list-open-returns" => returns::open_returns,
 }
 
 /// A function's whole life: build the clients once, then serve requests

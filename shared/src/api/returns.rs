@@ -544,3 +544,55 @@ async fn complete_refund(
     }
     Err(busy())
 }
+
+/// A return waiting for an admin, with its order.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OpenReturn {
+    order_id: String,
+    order_number: String,
+    customer: crate::domain::checkout::Customer,
+    #[serde(flatten)]
+    r#return: ReturnRecord,
+}
+
+/// `GET /admin/returns`: returns waiting for an admin (REQUESTED, APPROVED
+/// or RECEIVING), oldest order first, paged by order.
+pub async fn open_returns(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    require_admin(&request)?;
+    let params = super::query_params(&request);
+    let page = app
+        .store()
+        .list_open_returns(
+            super::page_limit(&params)?,
+            params.get("cursor").map(String::as_str),
+        )
+        .await?;
+    let items: Vec<OpenReturn> = page
+        .items
+        .into_iter()
+        .flat_map(|order| {
+            let (id, number, customer) = (order.order_id, order.order_number, order.customer);
+            order
+                .after_sales
+                .returns
+                .into_iter()
+                .filter(|r| {
+                    matches!(
+                        r.status,
+                        ReturnStatus::Requested | ReturnStatus::Approved | ReturnStatus::Receiving
+                    )
+                })
+                .map(move |r| OpenReturn {
+                    order_id: id.clone(),
+                    order_number: number.clone(),
+                    customer: customer.clone(),
+                    r#return: r,
+                })
+        })
+        .collect();
+    Ok(json(
+        StatusCode::OK,
+        &serde_json::json!({ "items": items, "nextCursor": page.next_cursor }),
+    ))
+}

@@ -55,7 +55,32 @@ fn value<T: serde::Serialize>(v: &T) -> anyhow::Result<AttributeValue> {
     serde_dynamo::to_attribute_value(v).map_err(|e| anyhow::anyhow!("writing an attribute: {e}"))
 }
 
+/// Sparse index of orders with a return waiting for an admin.
+pub const OPEN_RETURNS_INDEX: &str = "OpenReturns";
+
 impl Store {
+    /// Orders with a return waiting for an admin, oldest first, paged.
+    pub async fn list_open_returns(
+        &self,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<super::Page<Order>, super::products::ListError> {
+        let start = super::decode_cursor(cursor, &["orderId", "openReturns", "createdKey"])?;
+        let out = self
+            .client
+            .query()
+            .table_name(&self.tables.orders)
+            .index_name(OPEN_RETURNS_INDEX)
+            .key_condition_expression("openReturns = :open")
+            .expression_attribute_values(":open", s("OPEN"))
+            .set_exclusive_start_key(start)
+            .limit(limit)
+            .send()
+            .await
+            .map_err(|e| unexpected("listing open returns", e))?;
+        Ok(super::page_of(out.items, out.last_evaluated_key.as_ref())?)
+    }
+
     pub async fn save_after_sales(&self, w: AfterSalesWrite<'_>) -> Result<(), AfterSalesError> {
         let mut set = vec!["afterSales = :after", "updatedAt = :now"];
         let mut remove = Vec::new();
