@@ -157,25 +157,20 @@ async fn intent_succeeded(app: &App, intent: IntentObject) -> Result<&'static st
         tracing::error!(order_id = %order.order_id, payment_id = %intent.id, "a capture for another amount than the order's total");
         return Ok("amount_mismatch");
     }
-    let record = PaymentRecord {
-        provider: app.payments.provider().into(),
-        status: PaymentStatus::Captured,
-        payment_id: Some(intent.id),
-        method_type: Some(
-            intent
-                .payment_method_types
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| "card".into()),
-        ),
-        brand: None,
-        last4: None,
+    let method_type = intent
+        .payment_method_types
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| "card".into());
+    let record = PaymentRecord::captured(
+        app.payments.provider(),
+        intent.id,
+        method_type,
+        None,
+        None,
         amount,
-        decline_code: None,
-        refund_id: None,
-        refunded: None,
-        updated_at: now_rfc3339(),
-    };
+        &now_rfc3339(),
+    );
     Ok(
         match reconcile_capture(app, &order.order_id, &record).await? {
             Capture::Recorded => "order_paid",
@@ -197,19 +192,13 @@ async fn intent_failed(app: &App, intent: IntentObject) -> Result<&'static str, 
         .and_then(|e| e.decline_code.or(e.code))
         .unwrap_or_else(|| "card_declined".into());
     let now = now_rfc3339();
-    let record = PaymentRecord {
-        provider: app.payments.provider().into(),
-        status: PaymentStatus::Declined,
-        payment_id: Some(intent.id),
-        method_type: None,
-        brand: None,
-        last4: None,
-        amount: money(intent.amount, &intent.currency)?,
-        decline_code: Some(code),
-        refund_id: None,
-        refunded: None,
-        updated_at: now.clone(),
-    };
+    let record = PaymentRecord::declined(
+        app.payments.provider(),
+        Some(intent.id),
+        money(intent.amount, &intent.currency)?,
+        code,
+        &now,
+    );
     match app
         .store()
         .record_decline(&order.order_id, &record, &now)

@@ -338,11 +338,10 @@ pub async fn receive(app: &App, request: Request) -> Result<HttpResponse, ApiErr
             restock: restock.clone(),
             ..AfterSalesWrite::new(&order, &after, &admin.sub, &now)
         };
-        if !save(app, write).await? {
-            continue;
+        if save(app, write).await? {
+            restocked = restock.into_iter().map(|(sku, _, _)| sku).collect();
+            break;
         }
-        restocked = restock.into_iter().map(|(sku, _, _)| sku).collect();
-        break;
     }
     if !restocked.is_empty() {
         crate::inventory::refresh_low_stock(app, restocked).await;
@@ -428,10 +427,9 @@ pub async fn admin_refund(app: &App, request: Request) -> Result<HttpResponse, A
             at: now.clone(),
         });
         after.version += 1;
-        if !save(app, AfterSalesWrite::new(&order, &after, &admin.sub, &now)).await? {
-            continue;
+        if save(app, AfterSalesWrite::new(&order, &after, &admin.sub, &now)).await? {
+            break;
         }
-        break;
     }
     let order = complete_refund(app, &order_id, &key, &admin.sub).await?;
     let entry = order

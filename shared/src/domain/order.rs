@@ -187,6 +187,56 @@ pub struct PaymentRecord {
     pub updated_at: String,
 }
 
+impl PaymentRecord {
+    /// A captured payment as the gateway reported it.
+    pub fn captured(
+        provider: impl Into<String>,
+        payment_id: String,
+        method_type: String,
+        brand: Option<String>,
+        last4: Option<String>,
+        amount: Money,
+        now: &str,
+    ) -> Self {
+        Self {
+            provider: provider.into(),
+            status: PaymentStatus::Captured,
+            payment_id: Some(payment_id),
+            method_type: Some(method_type),
+            brand,
+            last4,
+            amount,
+            decline_code: None,
+            refund_id: None,
+            refunded: None,
+            updated_at: now.to_string(),
+        }
+    }
+
+    /// A declined charge with the issuer's or gateway's reason.
+    pub fn declined(
+        provider: impl Into<String>,
+        payment_id: Option<String>,
+        amount: Money,
+        code: String,
+        now: &str,
+    ) -> Self {
+        Self {
+            provider: provider.into(),
+            status: PaymentStatus::Declined,
+            payment_id,
+            method_type: None,
+            brand: None,
+            last4: None,
+            amount,
+            decline_code: Some(code),
+            refund_id: None,
+            refunded: None,
+            updated_at: now.to_string(),
+        }
+    }
+}
+
 /// The parcel, once a carrier has it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,7 +1,7 @@
 //! Carts table: one item per cart, written with optimistic concurrency on
 //! `version` so two tabs editing one cart never lose a change.
 
-use super::{from_item, n, s, to_item, unexpected, Store};
+use super::{condition_failed, from_item, n, s, to_item, unexpected, Store};
 use crate::domain::cart::Cart;
 
 #[derive(Debug, thiserror::Error)]
@@ -59,12 +59,7 @@ impl Store {
             .await;
         match result {
             Ok(_) => Ok(next),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(SaveCartError::Conflict)
-            }
+            Err(e) if condition_failed(&e) => Err(SaveCartError::Conflict),
             Err(e) => Err(unexpected("saving a cart", e).into()),
         }
     }

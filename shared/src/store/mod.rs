@@ -44,6 +44,15 @@ where
     anyhow::anyhow!("{what}: {}", DisplayErrorContext(&err))
 }
 
+/// Whether a write failed only because its condition did not hold (the
+/// state a conditional write guards against), as opposed to a fault.
+pub(crate) fn condition_failed<E, R>(err: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    err.as_service_error().and_then(|e| e.code()) == Some("ConditionalCheckFailedException")
+}
+
 pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }

@@ -5,8 +5,8 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteIte
 
 use super::idempotency::IdempotencyRecord;
 use super::{
-    cancellation_codes, decode_cursor, from_item, is_cancelled, n, page_of, s, to_item, unexpected,
-    InvalidCursor, Item, Page, Store,
+    cancellation_codes, condition_failed, decode_cursor, from_item, is_cancelled, n, page_of, s,
+    to_item, unexpected, InvalidCursor, Item, Page, Store,
 };
 use crate::domain::cart::Cart;
 use crate::domain::order::{Order, OrderStatus, StatusChange};
@@ -350,18 +350,13 @@ impl Store {
         }
         match update.send().await {
             Ok(out) => Ok(from_item(out.attributes.unwrap_or_default())?),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                match self.get_order(order_id).await? {
-                    None => Err(TransitionError::NotFound(order_id.to_string())),
-                    Some(order) => Err(TransitionError::NotAllowed {
-                        current: order.status,
-                        to,
-                    }),
-                }
-            }
+            Err(e) if condition_failed(&e) => match self.get_order(order_id).await? {
+                None => Err(TransitionError::NotFound(order_id.to_string())),
+                Some(order) => Err(TransitionError::NotAllowed {
+                    current: order.status,
+                    to,
+                }),
+            },
             Err(e) => Err(unexpected("changing an order's status", e).into()),
         }
     }
@@ -473,10 +468,7 @@ impl Store {
             .await;
         match result {
             Ok(out) => Ok(from_item(out.attributes.unwrap_or_default())?),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
+            Err(e) if condition_failed(&e) => {
                 let current = self
                     .get_order(order_id)
                     .await?

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem, Update};
 
 use super::{
-    decode_cursor, from_item, is_cancelled, n, page_of, s, to_item, unexpected, InvalidCursor,
-    Item, Page, Store,
+    condition_failed, decode_cursor, from_item, is_cancelled, n, page_of, s, to_item, unexpected,
+    InvalidCursor, Item, Page, Store,
 };
 use crate::domain::product::{Product, ProductDetails, Sku, StockAdjustment};
 
@@ -90,12 +90,7 @@ fn updated_product(
 ) -> Result<Product, UpdateProductError> {
     match result {
         Ok(out) => Ok(from_item(out.attributes.unwrap_or_default())?),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-        {
-            Err(UpdateProductError::NotFound(sku.clone()))
-        }
+        Err(e) if condition_failed(&e) => Err(UpdateProductError::NotFound(sku.clone())),
         Err(e) => Err(unexpected(what, e).into()),
     }
 }
@@ -199,12 +194,7 @@ impl Store {
             .await;
         match result {
             Ok(_) => Ok(product),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(CreateProductError::AlreadyExists(sku))
-            }
+            Err(e) if condition_failed(&e) => Err(CreateProductError::AlreadyExists(sku)),
             Err(e) => Err(unexpected("creating a product", e).into()),
         }
     }
@@ -411,12 +401,7 @@ impl Store {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
+            Err(e) if condition_failed(&e) => Ok(false),
             Err(e) => Err(unexpected("flagging low stock", e)),
         }
     }
@@ -441,12 +426,7 @@ impl Store {
         };
         match update.send().await {
             Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
+            Err(e) if condition_failed(&e) => Ok(false),
             Err(e) => Err(unexpected("clearing low stock", e)),
         }
     }

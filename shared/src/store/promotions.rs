@@ -11,7 +11,8 @@ use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 
 use super::products::ListError;
 use super::{
-    decode_cursor, from_item, is_cancelled, n, page_of, s, to_item, unexpected, Item, Page, Store,
+    condition_failed, decode_cursor, from_item, is_cancelled, n, page_of, s, to_item, unexpected,
+    Item, Page, Store,
 };
 use crate::domain::order::Order;
 use crate::domain::promotion::Promotion;
@@ -54,12 +55,7 @@ impl Store {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(PromotionWriteError::AlreadyExists)
-            }
+            Err(e) if condition_failed(&e) => Err(PromotionWriteError::AlreadyExists),
             Err(e) => Err(unexpected("creating a promotion", e).into()),
         }
     }
@@ -139,12 +135,7 @@ impl Store {
         }
         match update.update_expression(expression).send().await {
             Ok(out) => Ok(from_item(out.attributes.unwrap_or_default())?),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(PromotionWriteError::NotFound)
-            }
+            Err(e) if condition_failed(&e) => Err(PromotionWriteError::NotFound),
             Err(e) => Err(unexpected("updating a promotion", e).into()),
         }
     }

@@ -5,7 +5,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem, Update};
 
-use super::{from_item, is_cancelled, n, s, unexpected, Store};
+use super::{condition_failed, from_item, is_cancelled, n, s, unexpected, Store};
 use crate::domain::order::{
     Order, OrderStatus, PaymentRecord, Shipment, StatusChange, TrackingEvent,
 };
@@ -191,12 +191,7 @@ impl Store {
         }
         match update.send().await {
             Ok(out) => Ok(from_item(out.attributes.unwrap_or_default())?),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(self.current(order_id).await?)
-            }
+            Err(e) if condition_failed(&e) => Err(self.current(order_id).await?),
             Err(e) => Err(unexpected("recording a payment", e).into()),
         }
     }
@@ -424,12 +419,7 @@ impl Store {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
+            Err(e) if condition_failed(&e) => Ok(false),
             Err(e) => Err(unexpected("claiming an e-mail", e)),
         }
     }

@@ -52,19 +52,15 @@ pub async fn charge_payment(app: &App, message: StepMessage) -> anyhow::Result<(
     let now = now_rfc3339();
     match app.payments.charge(&request).await {
         Ok(charge) => {
-            let record = PaymentRecord {
-                provider: charge.provider,
-                status: PaymentStatus::Captured,
-                payment_id: Some(charge.payment_id),
-                method_type: Some(charge.method.method_type),
-                brand: charge.method.brand,
-                last4: charge.method.last4,
-                amount: charge.amount,
-                decline_code: None,
-                refund_id: None,
-                refunded: None,
-                updated_at: now.clone(),
-            };
+            let record = PaymentRecord::captured(
+                charge.provider,
+                charge.payment_id,
+                charge.method.method_type,
+                charge.method.brand,
+                charge.method.last4,
+                charge.amount,
+                &now,
+            );
             match reconcile_capture(app, &order.order_id, &record).await? {
                 Capture::Recorded | Capture::AlreadyRecorded => {
                     tracing::info!("payment captured");
@@ -85,19 +81,13 @@ pub async fn charge_payment(app: &App, message: StepMessage) -> anyhow::Result<(
             }
         }
         Err(PaymentError::Declined { code, message: why }) => {
-            let record = PaymentRecord {
-                provider: app.payments.provider().into(),
-                status: PaymentStatus::Declined,
-                payment_id: None,
-                method_type: None,
-                brand: None,
-                last4: None,
-                amount: order.total.clone(),
-                decline_code: Some(code.clone()),
-                refund_id: None,
-                refunded: None,
-                updated_at: now.clone(),
-            };
+            let record = PaymentRecord::declined(
+                app.payments.provider(),
+                None,
+                order.total.clone(),
+                code.clone(),
+                &now,
+            );
             match app
                 .store()
                 .record_decline(&order.order_id, &record, &now)
