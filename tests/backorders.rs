@@ -72,6 +72,16 @@ async fn backorders_wait_and_resume_in_order_of_placement_as_far_as_stock_goes()
     let (third, cat) = place(&app, "cat", "PRE").await;
     reaches(&app, &third, &cat, "BACKORDERED").await;
     assert_eq!(app.stock("PRE").await, (0, 0, 0), "backorders hold nothing");
+    // Both workflows wait on their stored tokens before stock arrives.
+    for id in [&second, &third] {
+        for _ in 0..300 {
+            let order = app.store().get_order(id).await.unwrap().unwrap();
+            if order.backorder_token.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
     assert_eq!(app.execution_status(&second).await, "RUNNING");
 
     // The customers are told; admins see the backorders, oldest first.

@@ -36,8 +36,11 @@ pub async fn wait_for_stock(app: &App, message: StepMessage) -> anyhow::Result<(
             Ok(held) => {
                 tracing::info!("waiting for stock");
                 // Stock may have arrived between the reservation that found
-                // it short and now: try once, so no order waits needlessly.
-                try_resume(app, &held).await?;
+                // it short and now: resume the queue for its SKUs (oldest
+                // first, so this order never jumps an earlier one).
+                for line in &held.lines {
+                    resume_backorders(app, &line.sku).await?;
+                }
                 return Ok(());
             }
             Err(StepWriteError::NotApplicable(current)) => *current,
