@@ -60,6 +60,9 @@ const CASES: &[(&str, u16)] = &[
     ("payment-webhook", 400),
     // No report has run yet on this stack.
     ("get-low-stock-report", 404),
+    ("get-sales-report", 200),
+    ("get-products-report", 200),
+    ("get-customers-report", 200),
 ];
 
 struct Watch(std::process::Child);
@@ -212,6 +215,28 @@ async fn every_function_binary_answers_its_sample_event_under_cargo_lambda() {
         .await
         .unwrap();
     assert!(report["generatedAt"].is_string(), "{report}");
+
+    // The stream consumer, given a stream record of an order being paid:
+    // it counts the sale once, however often the record comes.
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+    let range = shared::domain::analytics::DateRange { from: day, to: day };
+    for _ in 0..2 {
+        let root = root.clone();
+        let response = tokio::task::spawn_blocking(move || invoke(&root, port, "sales-analytics"))
+            .await
+            .unwrap();
+        assert_eq!(
+            response["batchItemFailures"],
+            serde_json::json!([]),
+            "{response}"
+        );
+        let days = app.store().sales_days(range).await.unwrap();
+        assert_eq!(days.len(), 1, "{days:?}");
+        assert_eq!(
+            (days[0].orders, days[0].units, days[0].revenue),
+            (1, 2, 2_500)
+        );
+    }
 
     // The workers, on the seeded order: reserve, charge, confirm, then the
     // compensation in reverse; no batch has failures (their task tokens

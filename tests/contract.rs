@@ -35,7 +35,8 @@ fn every_route_of_the_template_has_a_handler_an_event_and_an_openapi_operation()
         assert!(
             Endpoint::from_name(&function.binary).is_some()
                 || Worker::from_name(&function.binary).is_some()
-                || local::scheduler::JOBS.contains(&function.binary.as_str()),
+                || local::scheduler::JOBS.contains(&function.binary.as_str())
+                || local::streams::CONSUMERS.contains(&function.binary.as_str()),
             "{} has no handler",
             function.binary
         );

@@ -6,30 +6,6 @@ use serde_json::{json, Value};
 use shared::payments::sandbox::Operation;
 use tests::{checkout_body_with, spawn_app, TestApp};
 
-async fn deliver(app: &TestApp, order_id: &str) {
-    let admin = app.admin_order(order_id).await;
-    let tracking = admin["shipment"]["trackingNumber"].as_str().unwrap();
-    let body = json!({"eventId": format!("evt-{order_id}"), "trackingNumber": tracking,
-                      "type": "delivered", "occurredAt": "2030-01-01T10:00:00Z"})
-    .to_string();
-    let signature = shared::webhooks::signature::sign(
-        local::LOCAL_CARRIER_WEBHOOK_SECRET,
-        tests::chrono_now(),
-        body.as_bytes(),
-    )
-    .unwrap();
-    let r = app
-        .send(
-            "POST",
-            "/webhooks/carrier",
-            None,
-            &[("carrier-signature", signature.as_str())],
-            Some(body),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{r:?}");
-}
-
 fn refunds_of(app: &TestApp, payment_id: &str) -> Vec<i64> {
     app.stack
         .payments
@@ -109,7 +85,7 @@ async fn returns_refund_what_was_paid_restock_only_restockable_units_and_never_o
     let early = return_of(&app, &order_id, &alice, "TEE", 1).await;
     assert_eq!(early.status, 409, "{early:?}");
     assert_eq!(early.body["error"]["code"], "not_delivered");
-    deliver(&app, &order_id).await;
+    app.deliver(&order_id).await;
 
     let order = app.admin_order(&order_id).await;
     let total = order["total"]["amount"].as_i64().unwrap();

@@ -9,6 +9,7 @@ pub mod pollers;
 pub mod provision;
 pub mod scheduler;
 pub mod seed;
+pub mod streams;
 pub mod template;
 
 use std::collections::HashMap;
@@ -250,6 +251,39 @@ impl LocalStack {
                         anyhow!("{} reads unknown queue {queue}", function.logical_id)
                     })?;
                     tasks.push(pollers::spawn(worker, app_for(&function.binary)?, url, arn));
+                }
+            } else if streams::CONSUMERS.contains(&function.binary.as_str()) {
+                for source in &function.streams {
+                    let arn = stack.streams.get(&source.table).cloned().ok_or_else(|| {
+                        anyhow!(
+                            "{} reads the stream of {}, which has none",
+                            function.logical_id,
+                            source.table
+                        )
+                    })?;
+                    let on_failure = match &source.on_failure {
+                        Some(queue) => Some(
+                            stack
+                                .queues
+                                .get(queue)
+                                .map(|(url, _)| url.clone())
+                                .ok_or_else(|| {
+                                    anyhow!(
+                                        "{} reports to unknown queue {queue}",
+                                        function.logical_id
+                                    )
+                                })?,
+                        ),
+                        None => None,
+                    };
+                    tasks.push(streams::spawn(
+                        function.binary.clone(),
+                        app_for(&function.binary)?,
+                        aws_sdk_dynamodbstreams::Client::new(sdk),
+                        arn,
+                        source.clone(),
+                        on_failure,
+                    ));
                 }
             } else if scheduler::JOBS.contains(&function.binary.as_str()) {
                 for expression in &function.schedules {

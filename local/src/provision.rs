@@ -9,7 +9,8 @@ use anyhow::{anyhow, Context};
 use aws_config::SdkConfig;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
+    TimeToLiveSpecification,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
 use serde_yaml::{Mapping, Value};
@@ -24,6 +25,8 @@ pub struct Stack {
     pub environments: HashMap<String, HashMap<String, String>>,
     /// Queue logical id → (url, arn).
     pub queues: HashMap<String, (String, String)>,
+    /// Table logical id → its stream's ARN, for tables with a stream.
+    pub streams: HashMap<String, String>,
     pub cors: Option<crate::gateway::Cors>,
 }
 
@@ -54,8 +57,9 @@ async fn create_tables(
     template: &mut Template,
     sdk: &SdkConfig,
     stack: &str,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<HashMap<String, String>> {
     let client = aws_sdk_dynamodb::Client::new(sdk);
+    let mut streams = HashMap::new();
     for (id, props) in template.resources_of("AWS::DynamoDB::Table") {
         let name = format!("{stack}-{id}");
         let mut request = client
@@ -91,12 +95,27 @@ async fn create_tables(
                     .build()?,
             );
         }
-        request.send().await.map_err(|e| {
+        if let Some(view) = get_value(&props, "StreamSpecification")
+            .and_then(Value::as_mapping)
+            .and_then(|s| get_value(s, "StreamViewType"))
+        {
+            request = request.stream_specification(
+                StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(StreamViewType::from(scalar(view)?.as_str()))
+                    .build()?,
+            );
+        }
+        let created = request.send().await.map_err(|e| {
             anyhow!(
                 "creating table {name}: {}",
                 aws_sdk_dynamodb::error::DisplayErrorContext(&e)
             )
         })?;
+        let stream_arn = created.table_description.and_then(|d| d.latest_stream_arn);
+        if let Some(arn) = &stream_arn {
+            streams.insert(id.clone(), arn.clone());
+        }
         if let Some(ttl) = get_value(&props, "TimeToLiveSpecification").and_then(Value::as_mapping)
         {
             client
@@ -121,14 +140,18 @@ async fn create_tables(
             &id,
             Resolved {
                 reference: name.clone(),
-                attributes: HashMap::from([(
-                    "Arn".to_string(),
-                    format!("arn:aws:dynamodb:us-east-1:123456789012:table/{name}"),
-                )]),
+                attributes: HashMap::from_iter(
+                    [(
+                        "Arn".to_string(),
+                        format!("arn:aws:dynamodb:us-east-1:123456789012:table/{name}"),
+                    )]
+                    .into_iter()
+                    .chain(stream_arn.map(|arn| ("StreamArn".to_string(), arn))),
+                ),
             },
         );
     }
-    Ok(())
+    Ok(streams)
 }
 
 async fn create_queues(
@@ -347,7 +370,7 @@ async fn create_secrets(
 /// Provisions a whole stack named `stack` from `root/template.yaml`.
 pub async fn provision(root: &Path, sdk: &SdkConfig, stack: &str) -> anyhow::Result<Stack> {
     let mut template = Template::load(&root.join("template.yaml"), stack)?;
-    create_tables(&mut template, sdk, stack).await?;
+    let streams = create_tables(&mut template, sdk, stack).await?;
     create_email_identities(&mut template, sdk).await?;
     create_secrets(&mut template, sdk, stack).await?;
     let queues = create_queues(&mut template, sdk, stack).await?;
@@ -362,6 +385,7 @@ pub async fn provision(root: &Path, sdk: &SdkConfig, stack: &str) -> anyhow::Res
         functions,
         environments,
         queues,
+        streams,
         cors: template.cors(),
     })
 }

@@ -44,6 +44,68 @@ pub struct FunctionSpec {
     pub queues: Vec<String>,
     /// EventBridge schedule expressions that invoke this function.
     pub schedules: Vec<String>,
+    /// DynamoDB streams feeding this function.
+    pub streams: Vec<StreamSource>,
+}
+
+/// A DynamoDB stream event source, as Lambda's event source mapping reads it.
+#[derive(Clone, Debug)]
+pub struct StreamSource {
+    /// Logical id of the table whose stream it reads.
+    pub table: String,
+    /// `TRIM_HORIZON` or `LATEST`.
+    pub starting_position: String,
+    pub batch_size: i32,
+    /// Retries of a failing record before it is given up on.
+    pub maximum_retry_attempts: u32,
+    /// Logical id of the queue given-up records are reported to.
+    pub on_failure: Option<String>,
+    /// The `eventName`s the filter lets through (all when `None`).
+    pub event_names: Option<Vec<String>>,
+}
+
+/// The logical id a `!GetAtt Id.Attr` names.
+fn get_att_target(value: Option<&Value>) -> anyhow::Result<Option<String>> {
+    match value {
+        Some(Value::Tagged(t)) => {
+            let target = scalar(&t.value)?;
+            Ok(Some(
+                target.split('.').next().unwrap_or_default().to_string(),
+            ))
+        }
+        Some(other) => bail!("expected !GetAtt, found {other:?}"),
+        None => Ok(None),
+    }
+}
+
+/// The event names a stream filter lets through: only patterns on
+/// `eventName` are supported, anything else is refused rather than ignored.
+fn event_name_filter(props: &Mapping) -> anyhow::Result<Option<Vec<String>>> {
+    let Some(filters) = get_map(props, "FilterCriteria")
+        .and_then(|f| get(f, "Filters"))
+        .and_then(Value::as_sequence)
+    else {
+        return Ok(None);
+    };
+    let mut names = Vec::new();
+    for filter in filters {
+        let pattern = filter
+            .as_mapping()
+            .and_then(|f| get(f, "Pattern"))
+            .and_then(Value::as_str)
+            .ok_or_else(|| anyhow!("a stream filter without a Pattern"))?;
+        let pattern: serde_json::Value = serde_json::from_str(pattern)?;
+        let object = pattern
+            .as_object()
+            .filter(|o| o.len() == 1)
+            .ok_or_else(|| anyhow!("the local runner filters on eventName only: {pattern}"))?;
+        let values = object
+            .get("eventName")
+            .and_then(serde_json::Value::as_array)
+            .ok_or_else(|| anyhow!("the local runner filters on eventName only: {pattern}"))?;
+        names.extend(values.iter().filter_map(|v| v.as_str().map(str::to_string)));
+    }
+    Ok(Some(names))
 }
 
 fn get<'a>(map: &'a Mapping, key: &str) -> Option<&'a Value> {
@@ -227,6 +289,7 @@ impl Template {
             let mut routes = Vec::new();
             let mut queues = Vec::new();
             let mut schedules = Vec::new();
+            let mut streams = Vec::new();
             for (_, event) in get_map(&properties, "Events").cloned().unwrap_or_default() {
                 let Some(event) = event.as_mapping() else {
                     continue;
@@ -255,6 +318,32 @@ impl Template {
                             })?;
                         schedules.push(self.resolve(expression)?);
                     }
+                    Some("DynamoDB") => {
+                        let table = get_att_target(get(&props, "Stream"))?.ok_or_else(|| {
+                            anyhow!("{logical_id}: a DynamoDB event without a Stream")
+                        })?;
+                        let number = |key: &str, default: i64| {
+                            get(&props, key).and_then(Value::as_i64).unwrap_or(default)
+                        };
+                        streams.push(StreamSource {
+                            table,
+                            starting_position: get(&props, "StartingPosition")
+                                .and_then(Value::as_str)
+                                .unwrap_or("LATEST")
+                                .to_string(),
+                            batch_size: i32::try_from(number("BatchSize", 100))?,
+                            maximum_retry_attempts: u32::try_from(number(
+                                "MaximumRetryAttempts",
+                                10_000,
+                            ))?,
+                            on_failure: get_att_target(
+                                get_map(&props, "DestinationConfig")
+                                    .and_then(|d| get_map(d, "OnFailure"))
+                                    .and_then(|o| get(o, "Destination")),
+                            )?,
+                            event_names: event_name_filter(&props)?,
+                        });
+                    }
                     Some("SQS") => {
                         if let Some(Value::Tagged(t)) = get(&props, "Queue") {
                             let target = scalar(&t.value)?;
@@ -271,6 +360,7 @@ impl Template {
                 routes,
                 queues,
                 schedules,
+                streams,
             });
         }
         Ok(out)

@@ -16,6 +16,7 @@ pub struct Tables {
     pub counters: String,
     pub promotions: String,
     pub reports: String,
+    pub analytics: String,
 }
 
 /// Everything a function needs to know about its surroundings.
@@ -73,6 +74,7 @@ impl Config {
             counters: or("COUNTERS_TABLE", "Counters"),
             promotions: or("PROMOTIONS_TABLE", "Promotions"),
             reports: or("REPORTS_TABLE", "Reports"),
+            analytics: or("ANALYTICS_TABLE", "Analytics"),
         };
         let jwt = match (lookup("JWT_ISSUER"), lookup("JWT_AUDIENCE")) {
             (Some(issuer), Some(audience)) => Some(crate::auth::JwtSettings {

@@ -10,6 +10,7 @@
 //! - [`workers`]: the SQS-driven workflow steps.
 //! - [`config`], [`app`], [`telemetry`], [`auth`]: wiring shared by every function.
 
+pub mod analytics;
 pub mod api;
 pub mod app;
 pub mod auth;

@@ -300,6 +300,31 @@ impl TestApp {
             .to_string()
     }
 
+    /// The carrier reports the order's parcel delivered (a signed webhook).
+    pub async fn deliver(&self, order_id: &str) {
+        let admin = self.admin_order(order_id).await;
+        let tracking = admin["shipment"]["trackingNumber"].as_str().unwrap();
+        let body = json!({"eventId": format!("evt-{order_id}"), "trackingNumber": tracking,
+                          "type": "delivered", "occurredAt": "2030-01-01T10:00:00Z"})
+        .to_string();
+        let signature = shared::webhooks::signature::sign(
+            local::LOCAL_CARRIER_WEBHOOK_SECRET,
+            chrono_now(),
+            body.as_bytes(),
+        )
+        .unwrap();
+        let r = self
+            .send(
+                "POST",
+                "/webhooks/carrier",
+                None,
+                &[("carrier-signature", signature.as_str())],
+                Some(body),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{r:?}");
+    }
+
     /// Stock figures of one SKU from the admin inventory.
     pub async fn stock(&self, sku: &str) -> (i64, i64, i64) {
         let p = self
@@ -316,8 +341,20 @@ impl TestApp {
     /// Writes a PENDING order for `sub` straight into the store, without
     /// starting its workflow (for driving workers and stock by hand).
     pub async fn pending_order(&self, order_id: &str, sub: &str, lines: &[(&str, u32)]) -> Order {
+        self.pending_order_at(order_id, sub, lines, &shared::domain::now_rfc3339())
+            .await
+    }
+
+    /// Like [`TestApp::pending_order`], placed at `now` (RFC 3339).
+    pub async fn pending_order_at(
+        &self,
+        order_id: &str,
+        sub: &str,
+        lines: &[(&str, u32)],
+        now: &str,
+    ) -> Order {
         let store = self.store();
-        let now = shared::domain::now_rfc3339();
+        let now = now.to_string();
         let later = chrono_now() + 3600;
         let cart = Cart::new(
             uuid::Uuid::new_v4().to_string(),

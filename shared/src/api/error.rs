@@ -24,6 +24,9 @@ pub enum ApiError {
         message: String,
         details: Option<serde_json::Value>,
     },
+    /// The `Accept` header allows none of the answer's media types.
+    #[error("this answers {0}; the Accept header allows neither")]
+    NotAcceptable(&'static str),
     #[error("the request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
     #[error("{message}")]
@@ -84,6 +87,7 @@ impl ApiError {
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
+            ApiError::NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, "not_acceptable"),
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),

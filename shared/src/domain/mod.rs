@@ -1,6 +1,7 @@
 //! The shop's language: money, products, carts, orders and checkout input.
 //! Nothing here knows about Lambda, HTTP or DynamoDB.
 
+pub mod analytics;
 pub mod cart;
 pub mod checkout;
 pub mod money;

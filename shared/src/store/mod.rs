@@ -6,6 +6,7 @@
 //! anything else is `Unexpected` with its cause chain.
 
 pub mod after_sales;
+pub mod analytics;
 pub mod carts;
 pub mod idempotency;
 pub mod orders;

@@ -1,0 +1,6 @@
+//! `get-customers-report`: see `shared::api::Endpoint::GetCustomersReport`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::serve::get_customers_report().await
+}

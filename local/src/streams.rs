@@ -1,0 +1,280 @@
+//! Lambda's DynamoDB stream event source, locally: reads each shard of a
+//! table's stream in order, applies the mapping's event filter, hands
+//! batches to the consumer as real DynamoDB stream events, and retries from
+//! the first record the consumer reports as failed (ReportBatchItemFailures).
+//! A record that still fails after `MaximumRetryAttempts` is reported to the
+//! on-failure queue and skipped, as Lambda does.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use anyhow::anyhow;
+use aws_lambda_events::event::dynamodb::{Event, EventRecord, StreamRecord, StreamViewType};
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
+use aws_sdk_dynamodbstreams::types::{Record, ShardIteratorType};
+use shared::App;
+
+use crate::template::StreamSource;
+
+/// The functions that consume a stream, by binary name.
+pub const CONSUMERS: &[&str] = &["sales-analytics"];
+
+/// How long an idle shard waits before it is read again (Lambda polls a
+/// shard about four times a second).
+const IDLE: Duration = Duration::from_millis(250);
+
+/// Hands `event` to the consumer named `binary`.
+pub async fn consume(
+    binary: &str,
+    app: &App,
+    event: Event,
+) -> anyhow::Result<DynamoDbEventResponse> {
+    match binary {
+        "sales-analytics" => Ok(shared::analytics::handle(app, event).await),
+        other => Err(anyhow!("no stream consumer is named {other}")),
+    }
+}
+
+/// Feeds the stream `stream_arn` to `binary` until the task is dropped.
+pub fn spawn(
+    binary: String,
+    app: App,
+    streams: aws_sdk_dynamodbstreams::Client,
+    stream_arn: String,
+    source: StreamSource,
+    on_failure: Option<String>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut feeder = Feeder {
+            binary,
+            app,
+            streams,
+            stream_arn,
+            source,
+            on_failure,
+            positions: HashMap::new(),
+            attempts: HashMap::new(),
+        };
+        loop {
+            match feeder.poll_once().await {
+                Ok(true) => {}
+                Ok(false) => tokio::time::sleep(IDLE).await,
+                Err(e) => {
+                    tracing::warn!(consumer = %feeder.binary, error = %format!("{e:#}"), "reading the stream failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            }
+        }
+    })
+}
+
+struct Feeder {
+    binary: String,
+    app: App,
+    streams: aws_sdk_dynamodbstreams::Client,
+    stream_arn: String,
+    source: StreamSource,
+    /// Queue URL given-up records are reported to.
+    on_failure: Option<String>,
+    /// Per shard: the sequence number of the last record handled.
+    positions: HashMap<String, String>,
+    /// Per sequence number: how often it failed.
+    attempts: HashMap<String, u32>,
+}
+
+impl Feeder {
+    /// Reads every shard once; `true` when there were records.
+    async fn poll_once(&mut self) -> anyhow::Result<bool> {
+        let description = self
+            .streams
+            .describe_stream()
+            .stream_arn(&self.stream_arn)
+            .send()
+            .await
+            .map_err(|e| {
+                anyhow!(
+                    "{}",
+                    aws_sdk_dynamodbstreams::error::DisplayErrorContext(&e)
+                )
+            })?
+            .stream_description
+            .ok_or_else(|| anyhow!("the stream has no description"))?;
+        let mut busy = false;
+        for shard in description.shards.unwrap_or_default() {
+            let Some(shard_id) = shard.shard_id else {
+                continue;
+            };
+            busy |= self.poll_shard(&shard_id).await?;
+        }
+        Ok(busy)
+    }
+
+    async fn poll_shard(&mut self, shard_id: &str) -> anyhow::Result<bool> {
+        // A fresh iterator every time: the emulator rebuilds a table's
+        // stream when it rolls back a transaction, so old iterators go stale.
+        let mut request = self
+            .streams
+            .get_shard_iterator()
+            .stream_arn(&self.stream_arn)
+            .shard_id(shard_id);
+        // Without a position, from the start of the stream: the local stack
+        // is provisioned fresh, so that is also where LATEST would start.
+        request = match self.positions.get(shard_id) {
+            Some(last) => request
+                .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
+                .sequence_number(last),
+            None => request.shard_iterator_type(ShardIteratorType::TrimHorizon),
+        };
+        let iterator = request
+            .send()
+            .await
+            .map_err(|e| {
+                anyhow!(
+                    "{}",
+                    aws_sdk_dynamodbstreams::error::DisplayErrorContext(&e)
+                )
+            })?
+            .shard_iterator
+            .ok_or_else(|| anyhow!("no shard iterator for {shard_id}"))?;
+        let out = self
+            .streams
+            .get_records()
+            .shard_iterator(iterator)
+            .limit(self.source.batch_size)
+            .send()
+            .await
+            .map_err(|e| {
+                anyhow!(
+                    "{}",
+                    aws_sdk_dynamodbstreams::error::DisplayErrorContext(&e)
+                )
+            })?;
+        let records = out.records.unwrap_or_default();
+        if records.is_empty() {
+            return Ok(false);
+        }
+        let mut batch = Vec::new();
+        let mut sequence_numbers = Vec::new();
+        for record in records {
+            let Some(sequence) = record
+                .dynamodb
+                .as_ref()
+                .and_then(|d| d.sequence_number.clone())
+            else {
+                continue;
+            };
+            sequence_numbers.push(sequence);
+            let name = record
+                .event_name
+                .as_ref()
+                .map(|n| n.as_str().to_string())
+                .unwrap_or_default();
+            if self
+                .source
+                .event_names
+                .as_ref()
+                .is_none_or(|names| names.contains(&name))
+            {
+                batch.push(event_record(record, &self.stream_arn));
+            }
+        }
+        let last = sequence_numbers.last().cloned();
+        if batch.is_empty() {
+            if let Some(last) = last {
+                self.positions.insert(shard_id.to_string(), last);
+            }
+            return Ok(true);
+        }
+        let mut event = Event::default();
+        event.records = batch;
+        let response = consume(&self.binary, &self.app, event).await?;
+        let failed = response
+            .batch_item_failures
+            .iter()
+            .filter_map(|f| f.item_identifier.clone())
+            .min_by_key(|s| s.parse::<u128>().unwrap_or(u128::MAX));
+        let Some(failed) = failed else {
+            if let Some(last) = last {
+                self.positions.insert(shard_id.to_string(), last);
+            }
+            return Ok(true);
+        };
+        // Everything before the failed record is done; retry from it.
+        if let Some(before) = sequence_numbers.iter().take_while(|s| **s != failed).last() {
+            self.positions.insert(shard_id.to_string(), before.clone());
+        }
+        let attempts = {
+            let a = self.attempts.entry(failed.clone()).or_default();
+            *a += 1;
+            *a
+        };
+        if attempts > self.source.maximum_retry_attempts {
+            self.give_up(shard_id, &failed).await?;
+            self.positions.insert(shard_id.to_string(), failed.clone());
+            self.attempts.remove(&failed);
+        } else {
+            // Lambda backs off between retries of a failing batch.
+            tokio::time::sleep(Duration::from_millis(200 * u64::from(attempts.min(10)))).await;
+        }
+        Ok(true)
+    }
+
+    /// Reports a record given up on, as Lambda's on-failure destination does.
+    async fn give_up(&self, shard_id: &str, sequence: &str) -> anyhow::Result<()> {
+        tracing::error!(consumer = %self.binary, %shard_id, %sequence, "giving up on a stream record");
+        let Some(queue_url) = &self.on_failure else {
+            return Ok(());
+        };
+        let body = serde_json::json!({
+            "requestContext": { "condition": "RetryAttemptsExhausted", "functionArn": self.binary },
+            "DDBStreamBatchInfo": {
+                "shardId": shard_id,
+                "startSequenceNumber": sequence,
+                "endSequenceNumber": sequence,
+                "batchSize": 1,
+                "streamArn": self.stream_arn,
+            },
+        });
+        self.app
+            .sqs
+            .send_message()
+            .queue_url(queue_url)
+            .message_body(body.to_string())
+            .send()
+            .await
+            .map_err(|e| anyhow!("{}", aws_sdk_sqs::error::DisplayErrorContext(&e)))?;
+        Ok(())
+    }
+}
+
+/// One stream record as Lambda hands it to a function.
+fn event_record(record: Record, stream_arn: &str) -> EventRecord {
+    let mut out = EventRecord::default();
+    out.event_id = record.event_id.unwrap_or_default();
+    out.event_name = record
+        .event_name
+        .map(|n| n.as_str().to_string())
+        .unwrap_or_default();
+    out.event_version = record.event_version;
+    out.event_source = record.event_source;
+    out.aws_region = record.aws_region.unwrap_or_else(|| "us-east-1".into());
+    out.event_source_arn = Some(stream_arn.to_string());
+    if let Some(d) = record.dynamodb {
+        let mut change = StreamRecord::default();
+        if let Some(t) = d.approximate_creation_date_time {
+            if let Some(t) = chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()) {
+                change.approximate_creation_date_time = t;
+            }
+        }
+        change.keys = d.keys.unwrap_or_default().into();
+        change.new_image = d.new_image.unwrap_or_default().into();
+        change.old_image = d.old_image.unwrap_or_default().into();
+        change.sequence_number = d.sequence_number;
+        change.size_bytes = d.size_bytes.unwrap_or_default();
+        change.stream_view_type = d.stream_view_type.and_then(|v| {
+            serde_json::from_value::<StreamViewType>(serde_json::json!(v.as_str())).ok()
+        });
+        out.change = change;
+    }
+    out
+}
