@@ -735,3 +735,80 @@ async fn reports_refuse_bad_ranges_and_non_admins() {
     assert_eq!(r.body["totals"]["orders"], 0);
     assert_eq!(r.body["totals"]["averageOrderValue"]["amount"], 0);
 }
+
+/// Lambda may count two orders of one customer at once (their records sit
+/// on different shards) and may deliver one record twice at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_facts_of_one_customer_count_once_each_and_keep_the_first_order_day() {
+    use shared::domain::analytics::{DateRange, Fact, FactKind, Sale, SaleLine};
+    let app = spawn_app().await;
+    let base = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let sale = |i: i64| Fact {
+        order_id: format!("c{i}"),
+        key: "sale".into(),
+        kind: FactKind::Sale(Sale {
+            day: base + chrono::Duration::days(i),
+            customer: "zoe".into(),
+            units: 1,
+            gross: 1_000,
+            discount: 0,
+            revenue: 1_000,
+            lines: vec![SaleLine {
+                sku: "TEE".into(),
+                name: "Tee".into(),
+                units: 1,
+                revenue: 1_000,
+            }],
+        }),
+    };
+    // Twenty different orders, the earliest neither first nor last, all at
+    // once; and each of them delivered twice at once.
+    let store = app.store();
+    let facts: Vec<Fact> = (7..20)
+        .chain(0..7)
+        .flat_map(|i| [sale(i), sale(i)])
+        .collect();
+    let counted = futures::future::join_all(facts.iter().map(|f| store.record_fact(f))).await;
+    let counted: Vec<bool> = counted.into_iter().map(Result::unwrap).collect();
+    assert_eq!(counted.iter().filter(|c| **c).count(), 20, "{counted:?}");
+    for pair in counted.chunks(2) {
+        assert_eq!(pair.iter().filter(|c| **c).count(), 1, "one of each pair");
+    }
+    let first = store.first_order_days(["zoe"]).await.unwrap();
+    assert_eq!(first["zoe"], base);
+    let range = DateRange {
+        from: base,
+        to: base + chrono::Duration::days(19),
+    };
+    let days = store.sales_days(range).await.unwrap();
+    assert_eq!(days.iter().map(|d| d.orders).sum::<i64>(), 20);
+    let report = json_report(
+        &app,
+        &format!(
+            "/admin/reports/customers?from={}&to={}",
+            range.from, range.to
+        ),
+    )
+    .await;
+    assert_eq!(
+        (
+            report["customers"].as_i64(),
+            report["newCustomers"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert_eq!(report["repeatCustomerRate"], json!(1.0));
+    let later = json_report(
+        &app,
+        &format!(
+            "/admin/reports/customers?from={}&to={}",
+            range.from + chrono::Duration::days(1),
+            range.to
+        ),
+    )
+    .await;
+    assert_eq!(
+        later["returningCustomers"], 1,
+        "zoe ordered before that range"
+    );
+}
