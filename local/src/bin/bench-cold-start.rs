@@ -148,6 +148,8 @@ const FUNCTIONS: &[&str] = &[
     "create-cart",
     "list-inventory",
     "get-my-order",
+    "get-sales-report",
+    "sales-analytics",
 ];
 
 #[tokio::main(flavor = "current_thread")]
