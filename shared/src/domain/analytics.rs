@@ -61,8 +61,16 @@ pub enum FactKind {
     },
     Returned {
         day: NaiveDate,
-        units: BTreeMap<String, u32>,
+        lines: Vec<ReturnedLine>,
     },
+}
+
+/// Units of one SKU refunded by a return.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReturnedLine {
+    pub sku: String,
+    pub name: String,
+    pub units: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,11 +149,20 @@ pub fn facts(old: Option<&Order>, new: &Order) -> Result<Vec<Fact>, ValidationEr
         });
     }
     let old_units = old.map(|o| &o.after_sales.refunded_units);
-    let mut returned = BTreeMap::new();
+    let mut returned = Vec::new();
     for (sku, &units) in &new.after_sales.refunded_units {
         let earlier = old_units.and_then(|m| m.get(sku)).copied().unwrap_or(0);
         if units > earlier {
-            returned.insert(sku.clone(), units - earlier);
+            returned.push(ReturnedLine {
+                sku: sku.clone(),
+                name: new
+                    .lines
+                    .iter()
+                    .find(|l| l.sku.as_str() == sku)
+                    .map(|l| l.name.clone())
+                    .unwrap_or_default(),
+                units: units - earlier,
+            });
         }
     }
     if !returned.is_empty() {
@@ -155,7 +172,7 @@ pub fn facts(old: Option<&Order>, new: &Order) -> Result<Vec<Fact>, ValidationEr
             key: format!("returned#{so_far}"),
             kind: FactKind::Returned {
                 day: day_of(&new.updated_at)?,
-                units: returned,
+                lines: returned,
             },
         });
     }
@@ -899,7 +916,18 @@ mod tests {
                     key: "returned#3".into(),
                     kind: FactKind::Returned {
                         day: day("2026-03-05"),
-                        units: BTreeMap::from([("MUG".into(), 1), ("TEE".into(), 1)]),
+                        lines: vec![
+                            ReturnedLine {
+                                sku: "MUG".into(),
+                                name: "Mug".into(),
+                                units: 1
+                            },
+                            ReturnedLine {
+                                sku: "TEE".into(),
+                                name: "Tee".into(),
+                                units: 1
+                            },
+                        ],
                     },
                 },
             ]

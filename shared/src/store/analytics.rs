@@ -90,17 +90,20 @@ impl Store {
                     c.add.insert("refunds", *amount);
                     c.set.insert("day", day.to_string());
                 }
-                FactKind::Returned { day, units } => {
-                    for (sku, units) in units {
+                FactKind::Returned { day, lines } => {
+                    for line in lines {
                         let c = changes
                             .entry(key(
                                 format!("PRODUCTS#{}", month_of(*day)),
-                                format!("{day}#{sku}"),
+                                format!("{day}#{}", line.sku),
                             ))
                             .or_default();
-                        c.add.insert("unitsReturned", i64::from(*units));
+                        c.add.insert("unitsReturned", i64::from(line.units));
                         c.set.insert("day", day.to_string());
-                        c.set.insert("sku", sku.clone());
+                        c.set.insert("sku", line.sku.clone());
+                        if !line.name.is_empty() {
+                            c.set.insert("name", line.name.clone());
+                        }
                     }
                 }
             }
