@@ -4,9 +4,9 @@
 
 use lopdf::content::Content;
 use lopdf::Document;
-use shared::domain::checkout::{Address, Customer};
+use shared::domain::checkout::Address;
 use shared::domain::money::{Currency, Money};
-use shared::domain::order::{Order, OrderLine, OrderStatus, PaymentMethod, Shipment, StatusChange};
+use shared::domain::order::{Order, OrderLine, OrderStatus, Shipment};
 use shared::domain::product::Sku;
 use shared::fulfilment::label::{render, Sender};
 use shared::fulfilment::{Carrier, LocalCarrier};
@@ -31,51 +31,13 @@ fn order(name: &str) -> Order {
         discount: None,
     };
     let lines = vec![line("MUG-01", "Mug", 2), line("TEE-02", "T-shirt", 1)];
-    let total = Money {
-        amount: 3750,
-        currency: usd.clone(),
-    };
-    Order {
-        order_id: "0194c7e2-label-test".into(),
-        order_number: "ORD-004217".into(),
-        customer_sub: "sub-1".into(),
-        customer: Customer {
-            name: name.into(),
-            email: "ada@example.com".into(),
-            phone: None,
-        },
-        shipping_address: Address {
-            line1: "1 Main St".into(),
-            line2: Some("Apt 4 (rear)".into()),
-            city: "Springfield".into(),
-            region: Some("IL".into()),
-            postal_code: "62701".into(),
-            country: "US".into(),
-        },
-        billing_address: None,
-        payment: PaymentMethod {
-            method_token: "pm_card_visa".into(),
-        },
-        lines,
-        subtotal: total.clone(),
-        total,
-        status: OrderStatus::Paid,
-        status_history: vec![StatusChange {
-            status: OrderStatus::Paid,
-            at: NOW.into(),
-            reason: None,
-        }],
-        cart_id: "cart-1".into(),
-        created_at: NOW.into(),
-        updated_at: NOW.into(),
-        stock_state: Default::default(),
-        payment_record: None,
-        shipment: None,
-        tracking_events: Vec::new(),
-        promotion: None,
-        backorder_token: None,
-        after_sales: Default::default(),
-    }
+    let mut order = tests::sample_order("0194c7e2-label-test", "sub-1", lines, NOW);
+    order.order_number = "ORD-004217".into();
+    order.customer.name = name.into();
+    order.shipping_address.line2 = Some("Apt 4 (rear)".into());
+    order.status = OrderStatus::Paid;
+    order.status_history[0].status = OrderStatus::Paid;
+    order
 }
 
 fn shipment(tracking_number: &str) -> Shipment {

@@ -162,6 +162,17 @@ pub async fn sdk_config(endpoint: &str) -> SdkConfig {
         .await
 }
 
+/// An AWS SDK error with its whole chain of causes, saying what was being done.
+pub(crate) fn aws_error<E>(what: &str, err: E) -> anyhow::Error
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    anyhow!(
+        "{what}: {}",
+        aws_sdk_dynamodb::error::DisplayErrorContext(&err)
+    )
+}
+
 /// The running service: gateway, pollers and the provisioned stack.
 pub struct LocalStack {
     pub base_url: String,

@@ -42,7 +42,7 @@ async fn poll_once(
         .message_system_attribute_names(MessageSystemAttributeName::All)
         .send()
         .await
-        .map_err(|e| anyhow::anyhow!("{}", aws_sdk_sqs::error::DisplayErrorContext(&e)))?;
+        .map_err(|e| crate::aws_error("receiving messages", e))?;
     let messages = out.messages.unwrap_or_default();
     if messages.is_empty() {
         return Ok(());
@@ -94,6 +94,6 @@ async fn poll_once(
         .set_entries(Some(entries))
         .send()
         .await
-        .map_err(|e| anyhow::anyhow!("{}", aws_sdk_sqs::error::DisplayErrorContext(&e)))?;
+        .map_err(|e| crate::aws_error("deleting handled messages", e))?;
     Ok(())
 }

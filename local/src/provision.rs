@@ -106,12 +106,10 @@ async fn create_tables(
                     .build()?,
             );
         }
-        let created = request.send().await.map_err(|e| {
-            anyhow!(
-                "creating table {name}: {}",
-                aws_sdk_dynamodb::error::DisplayErrorContext(&e)
-            )
-        })?;
+        let created = request
+            .send()
+            .await
+            .map_err(|e| crate::aws_error(&format!("creating table {name}"), e))?;
         let stream_arn = created.table_description.and_then(|d| d.latest_stream_arn);
         if let Some(arn) = &stream_arn {
             streams.insert(id.clone(), arn.clone());
@@ -129,12 +127,7 @@ async fn create_tables(
                 )
                 .send()
                 .await
-                .map_err(|e| {
-                    anyhow!(
-                        "enabling TTL on {name}: {}",
-                        aws_sdk_dynamodb::error::DisplayErrorContext(&e)
-                    )
-                })?;
+                .map_err(|e| crate::aws_error(&format!("enabling TTL on {name}"), e))?;
         }
         template.set(
             &id,
@@ -181,12 +174,7 @@ async fn create_queues(
         let url = request
             .send()
             .await
-            .map_err(|e| {
-                anyhow!(
-                    "creating queue {name}: {}",
-                    aws_sdk_sqs::error::DisplayErrorContext(&e)
-                )
-            })?
+            .map_err(|e| crate::aws_error(&format!("creating queue {name}"), e))?
             .queue_url
             .ok_or_else(|| anyhow!("queue {name} has no URL"))?;
         let arn = format!("arn:aws:sqs:us-east-1:123456789012:{name}");
@@ -217,12 +205,7 @@ async fn create_queues(
             .attributes(QueueAttributeName::RedrivePolicy, policy.to_string())
             .send()
             .await
-            .map_err(|e| {
-                anyhow!(
-                    "setting the redrive policy of {id}: {}",
-                    aws_sdk_sqs::error::DisplayErrorContext(&e)
-                )
-            })?;
+            .map_err(|e| crate::aws_error(&format!("setting the redrive policy of {id}"), e))?;
     }
     Ok(queues)
 }
@@ -260,12 +243,7 @@ async fn create_state_machines(
             .role_arn(format!("arn:aws:iam::123456789012:role/{name}"))
             .send()
             .await
-            .map_err(|e| {
-                anyhow!(
-                    "creating state machine {name}: {}",
-                    aws_sdk_sfn::error::DisplayErrorContext(&e)
-                )
-            })?
+            .map_err(|e| crate::aws_error(&format!("creating state machine {name}"), e))?
             .state_machine_arn;
         template.set(
             &id,
@@ -295,7 +273,7 @@ async fn create_email_identities(template: &mut Template, sdk: &SdkConfig) -> an
                 e.as_service_error(),
                 Some(aws_sdk_sesv2::operation::create_email_identity::CreateEmailIdentityError::AlreadyExistsException(_))
             ) {
-                return Err(anyhow!("creating SES identity {identity}: {}", aws_sdk_sesv2::error::DisplayErrorContext(&e)));
+                return Err(crate::aws_error(&format!("creating SES identity {identity}"), e));
             }
         }
         template.set(
@@ -339,21 +317,11 @@ async fn create_secrets(
                     .secret_string(value)
                     .send()
                     .await
-                    .map_err(|e| {
-                        anyhow!(
-                            "updating secret {name}: {}",
-                            aws_sdk_secretsmanager::error::DisplayErrorContext(&e)
-                        )
-                    })?
+                    .map_err(|e| crate::aws_error(&format!("updating secret {name}"), e))?
                     .arn()
                     .map(str::to_string)
             }
-            Err(e) => {
-                return Err(anyhow!(
-                    "creating secret {name}: {}",
-                    aws_sdk_secretsmanager::error::DisplayErrorContext(&e)
-                ))
-            }
+            Err(e) => return Err(crate::aws_error(&format!("creating secret {name}"), e)),
         }
         .ok_or_else(|| anyhow!("secret {name} has no ARN"))?;
         template.set(

@@ -91,12 +91,7 @@ impl Feeder {
             .stream_arn(&self.stream_arn)
             .send()
             .await
-            .map_err(|e| {
-                anyhow!(
-                    "{}",
-                    aws_sdk_dynamodbstreams::error::DisplayErrorContext(&e)
-                )
-            })?
+            .map_err(|e| crate::aws_error("describing the stream", e))?
             .stream_description
             .ok_or_else(|| anyhow!("the stream has no description"))?;
         let mut busy = false;
@@ -128,12 +123,7 @@ impl Feeder {
         let iterator = request
             .send()
             .await
-            .map_err(|e| {
-                anyhow!(
-                    "{}",
-                    aws_sdk_dynamodbstreams::error::DisplayErrorContext(&e)
-                )
-            })?
+            .map_err(|e| crate::aws_error("getting a shard iterator", e))?
             .shard_iterator
             .ok_or_else(|| anyhow!("no shard iterator for {shard_id}"))?;
         let out = self
@@ -143,12 +133,7 @@ impl Feeder {
             .limit(self.source.batch_size)
             .send()
             .await
-            .map_err(|e| {
-                anyhow!(
-                    "{}",
-                    aws_sdk_dynamodbstreams::error::DisplayErrorContext(&e)
-                )
-            })?;
+            .map_err(|e| crate::aws_error("reading stream records", e))?;
         let records = out.records.unwrap_or_default();
         if records.is_empty() {
             return Ok(false);
@@ -242,7 +227,7 @@ impl Feeder {
             .message_body(body.to_string())
             .send()
             .await
-            .map_err(|e| anyhow!("{}", aws_sdk_sqs::error::DisplayErrorContext(&e)))?;
+            .map_err(|e| crate::aws_error("reporting a record given up on", e))?;
         Ok(())
     }
 }

@@ -365,7 +365,6 @@ impl TestApp {
         store.create_cart(&cart).await.unwrap();
         let skus: Vec<Sku> = lines.iter().map(|(s, _)| Sku::parse(s).unwrap()).collect();
         let products = store.get_products(&skus).await.unwrap();
-        let usd = Currency::parse("USD").unwrap();
         let order_lines: Vec<OrderLine> = lines
             .iter()
             .map(|(sku, quantity)| {
@@ -380,54 +379,8 @@ impl TestApp {
                 }
             })
             .collect();
-        let total = order_lines.iter().fold(
-            Money {
-                amount: 0,
-                currency: usd,
-            },
-            |t, l| t.plus(&l.line_total).unwrap(),
-        );
-        let order = Order {
-            order_id: order_id.into(),
-            order_number: "ORD-999999".into(),
-            customer_sub: sub.into(),
-            customer: Customer {
-                name: "Ada Lovelace".into(),
-                email: "ada@example.com".into(),
-                phone: None,
-            },
-            shipping_address: Address {
-                line1: "1 Main St".into(),
-                line2: None,
-                city: "Springfield".into(),
-                region: Some("IL".into()),
-                postal_code: "62701".into(),
-                country: "US".into(),
-            },
-            billing_address: None,
-            payment: PaymentMethod {
-                method_token: "pm_card_visa".into(),
-            },
-            lines: order_lines,
-            subtotal: total.clone(),
-            total,
-            status: OrderStatus::Pending,
-            status_history: vec![StatusChange {
-                status: OrderStatus::Pending,
-                at: now.clone(),
-                reason: None,
-            }],
-            cart_id: cart.cart_id.clone(),
-            created_at: now.clone(),
-            updated_at: now,
-            stock_state: Default::default(),
-            payment_record: None,
-            shipment: None,
-            tracking_events: Vec::new(),
-            promotion: None,
-            backorder_token: None,
-            after_sales: Default::default(),
-        };
+        let mut order = sample_order(order_id, sub, order_lines, &now);
+        order.cart_id = cart.cart_id.clone();
         let record = IdempotencyRecord {
             pk: format!("checkout#{sub}#{order_id}"),
             request_hash: "seed".into(),
@@ -441,6 +394,59 @@ impl TestApp {
             .await
             .unwrap();
         order
+    }
+}
+
+/// A PENDING order of `lines` for `sub`, placed at `now`, shipping to a
+/// fixed address (written nowhere; `TestApp::pending_order` stores one).
+pub fn sample_order(order_id: &str, sub: &str, lines: Vec<OrderLine>, now: &str) -> Order {
+    let total = lines.iter().fold(
+        Money {
+            amount: 0,
+            currency: Currency::parse("USD").unwrap(),
+        },
+        |t, l| t.plus(&l.line_total).unwrap(),
+    );
+    Order {
+        order_id: order_id.into(),
+        order_number: "ORD-999999".into(),
+        customer_sub: sub.into(),
+        customer: Customer {
+            name: "Ada Lovelace".into(),
+            email: "ada@example.com".into(),
+            phone: None,
+        },
+        shipping_address: Address {
+            line1: "1 Main St".into(),
+            line2: None,
+            city: "Springfield".into(),
+            region: Some("IL".into()),
+            postal_code: "62701".into(),
+            country: "US".into(),
+        },
+        billing_address: None,
+        payment: PaymentMethod {
+            method_token: "pm_card_visa".into(),
+        },
+        lines,
+        subtotal: total.clone(),
+        total,
+        status: OrderStatus::Pending,
+        status_history: vec![StatusChange {
+            status: OrderStatus::Pending,
+            at: now.into(),
+            reason: None,
+        }],
+        cart_id: "cart-1".into(),
+        created_at: now.into(),
+        updated_at: now.into(),
+        stock_state: Default::default(),
+        payment_record: None,
+        shipment: None,
+        tracking_events: Vec::new(),
+        promotion: None,
+        backorder_token: None,
+        after_sales: Default::default(),
     }
 }
 
