@@ -669,16 +669,6 @@ pub fn customers_report(
     }
 }
 
-/// Minor units as a decimal amount (`1234` → `12.34`), for CSV.
-pub fn decimal(amount: i64) -> String {
-    format!(
-        "{}{}.{:02}",
-        if amount < 0 { "-" } else { "" },
-        amount.abs() / 100,
-        amount.abs() % 100
-    )
-}
-
 /// A CSV field, quoted when it needs to be (RFC 4180).
 fn field(value: &str) -> String {
     if value.contains([',', '"', '\n', '\r']) {
@@ -727,12 +717,12 @@ impl SalesReport {
                     p.end.to_string(),
                     p.orders.to_string(),
                     p.units.to_string(),
-                    decimal(p.gross_sales.amount),
-                    decimal(p.discounts.amount),
-                    decimal(p.revenue.amount),
-                    decimal(p.refunds.amount),
-                    decimal(p.net_revenue.amount),
-                    decimal(p.average_order_value.amount),
+                    Money::decimal(p.gross_sales.amount),
+                    Money::decimal(p.discounts.amount),
+                    Money::decimal(p.revenue.amount),
+                    Money::decimal(p.refunds.amount),
+                    Money::decimal(p.net_revenue.amount),
+                    Money::decimal(p.average_order_value.amount),
                     p.customers.to_string(),
                     p.new_customers.to_string(),
                     p.returning_customers.to_string(),
@@ -753,7 +743,7 @@ impl ProductsReport {
                 p.sku.clone(),
                 p.name.clone(),
                 p.units_sold.to_string(),
-                decimal(p.revenue.amount),
+                Money::decimal(p.revenue.amount),
                 p.units_returned.to_string(),
                 format!("{:.4}", p.return_rate),
                 self.currency.as_str().to_string(),
@@ -813,8 +803,8 @@ impl CustomersReport {
                 self.repeat_customers.to_string(),
                 format!("{:.4}", self.repeat_customer_rate),
                 self.orders.to_string(),
-                decimal(self.revenue.amount),
-                decimal(self.average_order_value.amount),
+                Money::decimal(self.revenue.amount),
+                Money::decimal(self.average_order_value.amount),
                 format!("{:.2}", self.orders_per_customer),
                 self.revenue.currency.as_str().to_string(),
             ]],
@@ -1028,6 +1018,6 @@ mod tests {
         assert_eq!(field("Mug, large"), "\"Mug, large\"");
         assert_eq!(field("The \"best\" tee"), "\"The \"\"best\"\" tee\"");
         assert_eq!(field("Tee"), "Tee");
-        assert_eq!(decimal(-1205), "-12.05");
+        assert_eq!(Money::decimal(-1205), "-12.05");
     }
 }

@@ -87,6 +87,17 @@ impl Money {
         })
     }
 
+    /// The amount in major units, two decimals (`1234` → `12.34`), as the
+    /// shop's e-mails and CSV reports write it.
+    pub fn decimal(amount: i64) -> String {
+        format!(
+            "{}{}.{:02}",
+            if amount < 0 { "-" } else { "" },
+            amount.abs() / 100,
+            amount.abs() % 100
+        )
+    }
+
     /// The sum of two amounts of the same currency; `None` on overflow or mismatch.
     pub fn plus(&self, other: &Money) -> Option<Self> {
         if self.currency != other.currency {

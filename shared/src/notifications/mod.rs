@@ -76,12 +76,7 @@ fn money(value: Value) -> String {
         .get_attr("currency")
         .map(|c| c.to_string())
         .unwrap_or_default();
-    format!(
-        "{}{}.{:02} {currency}",
-        if amount < 0 { "-" } else { "" },
-        amount.abs() / 100,
-        amount.abs() % 100
-    )
+    format!("{} {currency}", Money::decimal(amount))
 }
 
 fn environment() -> Result<Environment<'static>, minijinja::Error> {
