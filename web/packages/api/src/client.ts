@@ -1,0 +1,125 @@
+/**
+ * The one typed client of the Order Service API (openapi-fetch over the
+ * generated `paths`): it adds the bearer token to every request, and
+ * `unwrap` turns every failure into an ApiError.
+ */
+import createClient, { type Client } from "openapi-fetch";
+import { ApiError, networkError, toApiError } from "./errors";
+import type { operations as Operations, paths } from "./generated/openapi";
+import { operations, type OperationId } from "./generated/operations";
+
+export type ApiClient = Client<paths>;
+
+export interface ApiClientOptions {
+  /** The API's base URL, e.g. http://127.0.0.1:3000 (from config.json). */
+  baseUrl: string;
+  /** The bearer token to send (the user's ID token), read at each request. */
+  getToken: () => string | null | undefined;
+  fetch?: typeof globalThis.fetch;
+}
+
+export function createApiClient({ baseUrl, getToken, fetch }: ApiClientOptions): ApiClient {
+  const client = createClient<paths>({
+    baseUrl: baseUrl.replace(/\/+$/, ""),
+    ...(fetch ? { fetch } : {}),
+  });
+  client.use({
+    onRequest({ request }) {
+      const token = getToken();
+      if (token) request.headers.set("Authorization", `Bearer ${token}`);
+      return request;
+    },
+  });
+  return client;
+}
+
+/**
+ * The data of a successful answer, or an ApiError: the service's error
+ * shape, API Gateway's `{"message"}`, anything else, or no answer at all.
+ */
+export async function unwrap<T>(
+  request: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  let result: { data?: T; error?: unknown; response: Response };
+  try {
+    result = await request;
+  } catch (cause) {
+    if (cause instanceof ApiError) throw cause;
+    throw networkError(cause);
+  }
+  const { data, error, response } = result;
+  if (!response.ok || error !== undefined) throw toApiError(response.status, error);
+  return data as T;
+}
+
+/** Whether the generated contract has this operation (endpoints can arrive after a screen). */
+export function hasOperation(id: string): id is OperationId {
+  return Object.hasOwn(operations, id);
+}
+
+/** Whether the operation takes this query parameter in the generated contract. */
+export function hasQueryParam(id: string, name: string): boolean {
+  if (!hasOperation(id)) return false;
+  return (operations[id].query as readonly string[]).includes(name);
+}
+
+/** Only the query values the operation takes (and that are set). */
+export function supportedQuery(id: string, values: Record<string, string | number | boolean | undefined>) {
+  return Object.fromEntries(
+    Object.entries(values).filter(([name, value]) => value !== undefined && value !== "" && hasQueryParam(id, name)),
+  );
+}
+
+/** The JSON body of an operation's answer, from the generated types; `never` while the contract lacks it. */
+export type OperationJson<K extends string, Status extends number = 200> = K extends keyof Operations
+  ? Operations[K]["responses"] extends infer R
+    ? Status extends keyof R
+      ? R[Status] extends { content: { "application/json": infer Body } }
+        ? Body
+        : never
+      : never
+    : never
+  : never;
+
+/** The query parameters of an operation, from the generated types; `never` while the contract lacks it. */
+export type OperationQuery<K extends string> = K extends keyof Operations
+  ? NonNullable<Operations[K]["parameters"]["query"]>
+  : never;
+
+/** The JSON request body of an operation, from the generated types. */
+export type OperationBody<K extends string> = K extends keyof Operations
+  ? Operations[K]["requestBody"] extends infer B
+    ? NonNullable<B> extends { content: { "application/json": infer Body } }
+      ? Body
+      : never
+    : never
+  : never;
+
+type LooseRequest = (
+  path: string,
+  init: { params?: { query?: Record<string, unknown>; path?: Record<string, string> }; body?: unknown },
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+
+/**
+ * A call to an operation that the generated contract may not have yet, by
+ * its id: its path and method come from the generated manifest, its types
+ * from the generated `operations` once present. Throws `not_found` while absent.
+ */
+export async function callOperation<K extends string>(
+  client: ApiClient,
+  id: K,
+  init: { query?: Record<string, unknown>; path?: Record<string, string>; body?: unknown } = {},
+): Promise<OperationJson<K, 200> | OperationJson<K, 201>> {
+  if (!hasOperation(id)) {
+    throw new ApiError({ status: 404, code: "not_found", message: `${id} is not in this API version yet` });
+  }
+  const { method, path } = operations[id];
+  const send = client[method] as unknown as LooseRequest;
+  const data = await unwrap(
+    send(path, {
+      params: { ...(init.query ? { query: init.query } : {}), ...(init.path ? { path: init.path } : {}) },
+      ...(init.body !== undefined ? { body: init.body } : {}),
+    }),
+  );
+  return data as OperationJson<K, 200> | OperationJson<K, 201>;
+}

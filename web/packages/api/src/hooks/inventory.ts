@@ -1,0 +1,62 @@
+/** Stock per SKU: list (with the low-stock filter), receive or adjust, the SKU's ledger. */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { callOperation, hasOperation, unwrap, type OperationBody, type OperationJson } from "../client";
+import { useApiClient } from "../context";
+import type { components } from "../generated/openapi";
+import { queryKeysFactory, type PageQuery } from "./keys";
+import { productKeys } from "./products";
+import { reportKeys } from "./reports";
+
+export type InventoryItem = components["schemas"]["InventoryItem"];
+export type StockAdjustment = OperationBody<"adjustStock">;
+/** A ledger entry, typed from the contract once getStockLedger is in it. */
+export type LedgerPage = OperationJson<"getStockLedger">;
+
+export const inventoryKeys = queryKeysFactory("inventory");
+export const ledgerKeys = queryKeysFactory("stock-ledger");
+
+export function useInventory(query: PageQuery & { lowStock?: boolean } = {}) {
+  const client = useApiClient();
+  const { lowStock, ...page } = query;
+  return useQuery({
+    queryKey: inventoryKeys.list(query),
+    queryFn: () =>
+      unwrap(
+        client.GET("/admin/inventory", {
+          params: { query: { ...page, ...(lowStock ? { lowStock: "true" as const } : {}) } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useAdjustStock(sku: string) {
+  const client = useApiClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: StockAdjustment) =>
+      unwrap(client.POST("/admin/products/{sku}/stock", { params: { path: { sku } }, body })),
+    onSuccess: async () => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: inventoryKeys.all }),
+        queryClient.invalidateQueries({ queryKey: productKeys.detail(sku) }),
+        queryClient.invalidateQueries({ queryKey: productKeys.lists() }),
+        queryClient.invalidateQueries({ queryKey: ledgerKeys.detail(sku) }),
+        queryClient.invalidateQueries({ queryKey: reportKeys.all }),
+      ]);
+    },
+  });
+}
+
+/** Whether the API has the ledger endpoint yet (it arrives with a later contract). */
+export const hasStockLedger = hasOperation("getStockLedger");
+
+export function useStockLedger(sku: string, query: PageQuery = {}) {
+  const client = useApiClient();
+  return useQuery({
+    queryKey: ledgerKeys.detail(sku, query),
+    queryFn: () => callOperation(client, "getStockLedger", { path: { sku }, query }) as Promise<LedgerPage>,
+    enabled: hasStockLedger,
+    placeholderData: keepPreviousData,
+  });
+}

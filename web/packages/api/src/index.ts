@@ -1,0 +1,14 @@
+export * from "./client";
+export * from "./context";
+export * from "./errors";
+export * from "./money";
+export { operations, type OperationId } from "./generated/operations";
+export type { components, paths, operations as OperationTypes } from "./generated/openapi";
+export * from "./hooks/keys";
+export * from "./hooks/inventory";
+export * from "./hooks/orders";
+export * from "./hooks/payments";
+export * from "./hooks/products";
+export * from "./hooks/promotions";
+export * from "./hooks/reports";
+export * from "./hooks/returns";

@@ -1,0 +1,8 @@
+import { defineConfig } from "vitest/config";
+
+// One run for every package: `npm test` in web/.
+export default defineConfig({
+  test: {
+    projects: ["packages/api", "apps/admin"],
+  },
+});
