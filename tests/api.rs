@@ -682,36 +682,62 @@ async fn products_and_orders_page_with_a_cursor() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_storefront_origin_passes_cors_as_the_template_configures_it() {
+async fn the_web_apps_origins_pass_cors_and_other_origins_do_not() {
     let app = spawn_app().await;
-    let preflight = app
-        .http
-        .request(reqwest::Method::OPTIONS, format!("{}/carts", app.url))
-        .header("origin", "http://localhost:5173")
-        .header("access-control-request-method", "POST")
-        .header(
-            "access-control-request-headers",
-            "authorization,content-type",
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(preflight.status().as_u16(), 204);
-    let methods = preflight.headers()["access-control-allow-methods"]
+    let preflight = |origin: &'static str| {
+        app.http
+            .request(reqwest::Method::OPTIONS, format!("{}/carts", app.url))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            )
+            .send()
+    };
+    // The admin dashboard's local origin, as the stack registers it.
+    let allowed = preflight("http://127.0.0.1:3001").await.unwrap();
+    assert_eq!(allowed.status().as_u16(), 204);
+    let methods = allowed.headers()["access-control-allow-methods"]
         .to_str()
         .unwrap();
     assert!(methods.contains("POST") && methods.contains("PATCH"));
-    let headers = preflight.headers()["access-control-allow-headers"]
+    let headers = allowed.headers()["access-control-allow-headers"]
         .to_str()
         .unwrap();
     assert!(headers.contains("idempotency-key"));
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "http://127.0.0.1:3001"
+    );
 
     let listed = app
         .http
         .get(format!("{}/products", app.url))
-        .header("origin", "http://localhost:5173")
+        .header("origin", "http://localhost:3002")
         .send()
         .await
         .unwrap();
-    assert_eq!(listed.headers()["access-control-allow-origin"], "*");
+    assert_eq!(
+        listed.headers()["access-control-allow-origin"],
+        "http://localhost:3002"
+    );
+
+    // Any other site gets no CORS grant, so a browser keeps its pages out.
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(refused
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+    let listed = app
+        .http
+        .get(format!("{}/products", app.url))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(listed
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
 }

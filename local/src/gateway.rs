@@ -114,11 +114,17 @@ impl Cors {
 pub struct Gateway {
     pub routes: Vec<Route>,
     pub verifier: JwtVerifier,
-    pub jwks: serde_json::Value,
+    /// The local identity provider's OIDC endpoints under `/local-idp/`.
+    pub oidc: Arc<crate::oidc::OidcProvider>,
     pub cors: Option<Cors>,
     /// The scheduled functions, run on demand by `POST /local/jobs/{name}`
     /// (what `make report` does); not part of the deployed API.
     pub jobs: HashMap<String, shared::App>,
+    /// Each SQS worker's pause switch, flipped by
+    /// `POST /local/workers/{name}/pause|resume`: a test holds an order at a
+    /// step (say PAID, before fulfilment) as disabling an event source
+    /// mapping would in AWS. Not part of the deployed API.
+    pub pauses: Arc<HashMap<String, Arc<std::sync::atomic::AtomicBool>>>,
 }
 
 type GatewayResponse = Response<Full<Bytes>>;
@@ -207,8 +213,11 @@ impl Gateway {
 
     async fn route(&self, request: Request<Incoming>, peer: SocketAddr) -> GatewayResponse {
         let path = request.uri().path().to_string();
-        if request.method() == hyper::Method::GET && path == "/local-idp/jwks.json" {
-            return plain(StatusCode::OK, self.jwks.clone());
+        if path.starts_with("/local-idp/") {
+            return self.identity_provider(request).await;
+        }
+        if let Some(rest) = path.strip_prefix("/local/workers/") {
+            return self.pause_worker(request.method(), rest);
         }
         if let Some(job) = path.strip_prefix("/local/jobs/") {
             if request.method() != hyper::Method::POST {
@@ -305,6 +314,62 @@ impl Gateway {
         }
         out.body(Full::new(bytes))
             .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+    }
+}
+
+impl Gateway {
+    async fn identity_provider(&self, request: Request<Incoming>) -> GatewayResponse {
+        let host = request
+            .headers()
+            .get("host")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1")
+            .to_string();
+        let base = format!("http://{host}");
+        let method = request.method().clone();
+        let path = request.uri().path().to_string();
+        let query = request
+            .uri()
+            .query()
+            .unwrap_or_default()
+            .as_bytes()
+            .to_vec();
+        let body = match Limited::new(request.into_body(), 64 * 1024).collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(_) => {
+                return plain(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    serde_json::json!({ "message": "Request Entity Too Large" }),
+                )
+            }
+        };
+        self.oidc.handle(&method, &path, &base, &query, &body)
+    }
+
+    fn pause_worker(&self, method: &hyper::Method, rest: &str) -> GatewayResponse {
+        use std::sync::atomic::Ordering;
+        let (name, action) = rest.split_once('/').unwrap_or((rest, ""));
+        let Some(flag) = self.pauses.get(name) else {
+            return plain(
+                StatusCode::NOT_FOUND,
+                serde_json::json!({"message": format!("no SQS worker is named {name}")}),
+            );
+        };
+        let paused = match (method, action) {
+            (&hyper::Method::POST, "pause") => true,
+            (&hyper::Method::POST, "resume") => false,
+            _ => {
+                return plain(
+                    StatusCode::NOT_FOUND,
+                    serde_json::json!({"message": "POST …/pause or …/resume"}),
+                )
+            }
+        };
+        flag.store(paused, Ordering::SeqCst);
+        plain(
+            StatusCode::OK,
+            serde_json::json!({ "worker": name, "paused": paused }),
+        )
     }
 }
 

@@ -14,8 +14,43 @@ use rsa::RsaPrivateKey;
 use shared::auth::{JwtSettings, JwtVerifier};
 
 pub const ISSUER: &str = "https://local-idp.order-service.test";
-pub const AUDIENCE: &str = "local-storefront";
+/// The client id of the local web apps (the Cognito app client in AWS),
+/// which the API takes as the tokens' audience.
+pub const AUDIENCE: &str = "order-service-web";
 const KEY_ID: &str = "local-1";
+
+/// A user the local sign-in page offers.
+#[derive(Debug)]
+pub struct DemoUser {
+    pub sub: &'static str,
+    pub name: &'static str,
+    pub admin: bool,
+}
+
+impl DemoUser {
+    pub fn email(&self) -> String {
+        format!("{}@example.com", self.sub)
+    }
+}
+
+/// The demo users: two customers and an administrator.
+pub const DEMO_USERS: &[DemoUser] = &[
+    DemoUser {
+        sub: "alice",
+        name: "Alice Liddell",
+        admin: false,
+    },
+    DemoUser {
+        sub: "bob",
+        name: "Bob Marley",
+        admin: false,
+    },
+    DemoUser {
+        sub: "root",
+        name: "Rosa Root",
+        admin: true,
+    },
+];
 
 /// A signing key and what verifiers need to trust it.
 #[derive(Clone)]
@@ -74,25 +109,78 @@ impl LocalIdentityProvider {
         JwtVerifier::with_keys(Self::settings(""), self.jwks())
     }
 
-    /// A token for `sub`, in the `admin` group when `admin`, valid for `ttl` seconds.
+    /// An ID token for `sub`, in the `admin` group when `admin`, valid for
+    /// `ttl` seconds (what `make token` prints).
     pub fn token(&self, sub: &str, admin: bool, ttl: i64) -> anyhow::Result<String> {
+        self.sign(id_claims(sub, None, admin, None, ttl))
+    }
+
+    /// The ID token the sign-in page gives `user`, shaped like Cognito's.
+    pub fn id_token(
+        &self,
+        user: &DemoUser,
+        nonce: Option<&str>,
+        ttl: i64,
+    ) -> anyhow::Result<String> {
+        self.sign(id_claims(user.sub, Some(user.name), user.admin, nonce, ttl))
+    }
+
+    /// An access token shaped like Cognito's: no `aud`, the app client in
+    /// `client_id`. The API takes ID tokens; apps may ignore this one.
+    pub fn access_token(&self, user: &DemoUser, ttl: i64) -> anyhow::Result<String> {
         let now = chrono::Utc::now().timestamp();
         let mut claims = serde_json::json!({
-            "sub": sub,
+            "sub": user.sub,
             "iss": ISSUER,
-            "aud": AUDIENCE,
+            "client_id": AUDIENCE,
             "iat": now,
             "exp": now + ttl,
-            "token_use": "id",
-            "cognito:username": sub,
-            "email": format!("{sub}@example.com"),
+            "token_use": "access",
+            "scope": "openid email profile",
+            "username": user.sub,
         });
-        if admin {
+        if user.admin {
             claims["cognito:groups"] = serde_json::json!(["admin"]);
         }
+        self.sign(claims)
+    }
+
+    fn sign(&self, claims: serde_json::Value) -> anyhow::Result<String> {
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some(KEY_ID.to_string());
         let key = EncodingKey::from_rsa_pem(self.pem.as_bytes())?;
         Ok(jsonwebtoken::encode(&header, &claims, &key)?)
     }
+}
+
+fn id_claims(
+    sub: &str,
+    name: Option<&str>,
+    admin: bool,
+    nonce: Option<&str>,
+    ttl: i64,
+) -> serde_json::Value {
+    let now = chrono::Utc::now().timestamp();
+    let mut claims = serde_json::json!({
+        "sub": sub,
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "iat": now,
+        "auth_time": now,
+        "exp": now + ttl,
+        "token_use": "id",
+        "cognito:username": sub,
+        "email": format!("{sub}@example.com"),
+        "email_verified": true,
+    });
+    if let Some(name) = name {
+        claims["name"] = serde_json::json!(name);
+    }
+    if let Some(nonce) = nonce {
+        claims["nonce"] = serde_json::json!(nonce);
+    }
+    if admin {
+        claims["cognito:groups"] = serde_json::json!(["admin"]);
+    }
+    claims
 }

@@ -5,17 +5,21 @@
 
 pub mod gateway;
 pub mod identity;
+pub mod oidc;
 pub mod pollers;
 pub mod provision;
 pub mod scheduler;
 pub mod seed;
 pub mod streams;
 pub mod template;
+pub mod webapp;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
@@ -173,6 +177,42 @@ where
     )
 }
 
+/// The loopback ports of the local web apps: the admin dashboard and the storefront.
+pub const ADMIN_WEB_PORT: u16 = 3001;
+pub const STOREFRONT_WEB_PORT: u16 = 3002;
+
+/// The origins a browser shows for web apps served on loopback `ports`.
+pub fn loopback_origins(ports: &[u16]) -> Vec<String> {
+    ports
+        .iter()
+        .flat_map(|p| {
+            [
+                format!("http://127.0.0.1:{p}"),
+                format!("http://localhost:{p}"),
+            ]
+        })
+        .collect()
+}
+
+/// How a local stack differs from what `template.yaml` alone gives.
+#[derive(Clone, Debug)]
+pub struct StackOptions {
+    /// Added to every function's environment.
+    pub overrides: HashMap<String, String>,
+    /// The web apps' origins: the API's CORS origins and the identity
+    /// provider's registered callback origins.
+    pub web_origins: Vec<String>,
+}
+
+impl Default for StackOptions {
+    fn default() -> Self {
+        Self {
+            overrides: HashMap::new(),
+            web_origins: loopback_origins(&[ADMIN_WEB_PORT, STOREFRONT_WEB_PORT]),
+        }
+    }
+}
+
 /// The running service: gateway, pollers and the provisioned stack.
 pub struct LocalStack {
     pub base_url: String,
@@ -226,6 +266,23 @@ impl LocalStack {
         idp: &LocalIdentityProvider,
         overrides: &HashMap<String, String>,
     ) -> anyhow::Result<Self> {
+        let options = StackOptions {
+            overrides: overrides.clone(),
+            ..StackOptions::default()
+        };
+        Self::start_with_options(root, sdk, stack_name, listen, idp, &options).await
+    }
+
+    /// Starts the stack with `options`.
+    pub async fn start_with_options(
+        root: &Path,
+        sdk: &SdkConfig,
+        stack_name: &str,
+        listen: SocketAddr,
+        idp: &LocalIdentityProvider,
+        options: &StackOptions,
+    ) -> anyhow::Result<Self> {
+        let overrides = &options.overrides;
         let stack = provision::provision(root, sdk, stack_name).await?;
         let verifier = idp.verifier();
         // One sandbox gateway for all functions, as one payment provider is.
@@ -245,6 +302,7 @@ impl LocalStack {
         let mut routes = Vec::new();
         let mut tasks = Vec::new();
         let mut jobs = HashMap::new();
+        let mut pauses = HashMap::new();
         for function in &stack.functions {
             if let Some(endpoint) = Endpoint::from_name(&function.binary) {
                 for r in &function.routes {
@@ -261,7 +319,16 @@ impl LocalStack {
                     let (url, arn) = stack.queues.get(queue).cloned().ok_or_else(|| {
                         anyhow!("{} reads unknown queue {queue}", function.logical_id)
                     })?;
-                    tasks.push(pollers::spawn(worker, app_for(&function.binary)?, url, arn));
+                    let paused: &Arc<AtomicBool> = pauses
+                        .entry(function.binary.clone())
+                        .or_insert_with(|| Arc::new(AtomicBool::new(false)));
+                    tasks.push(pollers::spawn(
+                        worker,
+                        app_for(&function.binary)?,
+                        url,
+                        arn,
+                        paused.clone(),
+                    ));
                 }
             } else if streams::CONSUMERS.contains(&function.binary.as_str()) {
                 for source in &function.streams {
@@ -323,12 +390,23 @@ impl LocalStack {
         }
         let app = app_for("checkout")?;
         let payments = sandbox.clone();
+        // The template allows the deployed apps' origins (CloudFront's
+        // domain, which does not exist here); locally the apps' loopback
+        // origins take their place.
+        let cors = stack.cors.clone().map(|mut cors| {
+            cors.allow_origins = options.web_origins.clone();
+            cors
+        });
         let gateway = Gateway {
             routes,
             verifier,
-            jwks: serde_json::to_value(idp.jwks())?,
-            cors: stack.cors.clone(),
+            oidc: Arc::new(oidc::OidcProvider::new(
+                idp.clone(),
+                options.web_origins.clone(),
+            )),
+            cors,
             jobs: jobs.clone(),
+            pauses: Arc::new(pauses),
         };
         let (addr, task) = gateway.serve(listen).await?;
         tasks.push(task);

@@ -4,21 +4,29 @@
 //! timeout, so the queue's redrive policy moves them to the DLQ in the end.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
 use shared::workers::Worker;
 use shared::App;
 
-/// Polls `queue_url` for `worker` until the task is dropped.
+/// Polls `queue_url` for `worker` until the task is dropped; while `paused`
+/// is set it leaves the queue alone, as a disabled event source mapping does.
 pub fn spawn(
     worker: Worker,
     app: App,
     queue_url: String,
     queue_arn: String,
+    paused: Arc<AtomicBool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
+            if paused.load(Ordering::SeqCst) {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                continue;
+            }
             if let Err(e) = poll_once(worker, &app, &queue_url, &queue_arn).await {
                 tracing::warn!(worker = worker.name(), error = %e, "polling failed; retrying");
                 tokio::time::sleep(std::time::Duration::from_millis(500)).await;

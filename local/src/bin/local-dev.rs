@@ -4,7 +4,8 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use local::identity::LocalIdentityProvider;
-use local::{project_root, seed::seed_demo_catalog, Emulator, LocalStack};
+use local::webapp::{local_config, WebApp};
+use local::{project_root, seed::seed_demo_catalog, Emulator, LocalStack, StackOptions};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -18,28 +19,50 @@ async fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(0);
+    let admin_port: u16 = std::env::var("ADMIN_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(local::ADMIN_WEB_PORT);
     let idp = LocalIdentityProvider::load_or_create(&root.join(".local/jwt"))?;
 
     let emulator = Emulator::start(&root, emulator_port).await?;
     let sdk = emulator.sdk_config().await;
     let listen: SocketAddr = format!("127.0.0.1:{port}").parse()?;
-    let stack = LocalStack::start(&root, &sdk, "order-service", listen, &idp)
-        .await
-        .context("provisioning the local stack")?;
+    let options = StackOptions {
+        web_origins: local::loopback_origins(&[admin_port, local::STOREFRONT_WEB_PORT]),
+        ..StackOptions::default()
+    };
+    let stack =
+        LocalStack::start_with_options(&root, &sdk, "order-service", listen, &idp, &options)
+            .await
+            .context("provisioning the local stack")?;
     seed_demo_catalog(&stack.app)
         .await
         .context("seeding the demo catalog")?;
 
     let url = &stack.base_url;
+    let admin = WebApp {
+        dist: root.join("web/apps/admin/dist"),
+        config: local_config(url),
+        api_origin: url.clone(),
+    };
+    let admin_listen: SocketAddr = format!("127.0.0.1:{admin_port}").parse()?;
+    let (admin_addr, _admin_task) = admin
+        .serve(admin_listen)
+        .await
+        .with_context(|| format!("serving the admin dashboard on {admin_listen}"))?;
+    let admin_url = format!("http://{admin_addr}");
     println!(
         r#"
 Order Service is running at {url}
+  admin dashboard:  {admin_url}   sign in as root (administrator), or alice/bob (customers)
   emulator (moto):  {emulator}   state machine, tables and queues from template.yaml
   workers:          reserve-stock, charge-payment, fulfil-order, notify-customer,
                     release-stock, refund-payment, mark-order-failed (SQS)
   payments:         sandbox gateway (pm_card_visa pays, pm_card_chargeDeclined… declines)
   e-mails sent:     {emulator}/moto-api/data.json (under "ses")
 
+Sign-in (OIDC, authorization code + PKCE): {url}/local-idp/.well-known/openid-configuration
 Tokens (RS256, issuer {issuer}, audience {audience}):
   export TOKEN=$(make -s token SUB=alice)
   export ADMIN=$(make -s token SUB=root ADMIN=1)
