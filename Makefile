@@ -1,20 +1,26 @@
 # Order Service — the two front-door commands are `make dev` and `make test`.
 # Everything beyond the Rust toolchain, Python 3.11 and Node is installed into
-# project-local places: .venv/ (moto, cfn-lint, cargo-lambda, pinned in
-# local/requirements.lock) and target/.
+# project-local places: .venv/ (moto, cfn-lint, cargo-lambda, schemathesis,
+# pinned in local/requirements.lock), web/node_modules/ (pinned in
+# web/package-lock.json) and target/. Browser tests use Debian's chromium
+# (`apt-get install chromium`) or the one CHROMIUM_PATH names.
 
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+WEB_STAMP := web/node_modules/.installed
 PORT ?= 3000
+ADMIN_PORT ?= 3001
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: report dev test token setup build bench clean
+.PHONY: report dev test token setup build bench clean web web-check e2e deploy-web
 
-## dev: start the whole service locally on the emulator (Ctrl-C stops it)
-dev: $(STAMP)
-	PORT=$(PORT) cargo run --quiet -p local --bin local-dev
+## dev: start the whole service locally on the emulator, with the admin dashboard (Ctrl-C stops it)
+dev: $(STAMP) web
+	PORT=$(PORT) ADMIN_PORT=$(ADMIN_PORT) cargo run --quiet -p local --bin local-dev
 
 ## token: print a JWT for the local stack (SUB=alice, ADMIN=1 for an admin)
 token:
@@ -24,12 +30,40 @@ token:
 report:
 	@curl -sS -X POST "http://127.0.0.1:$${PORT:-3000}/local/jobs/low-stock-report"; echo
 
-## test: formatting, lints, template lint, unit, integration and end-to-end tests
-test: $(STAMP)
+## test: formatting, lints, template lint, the web checks, unit, integration, contract and browser tests
+test: $(STAMP) $(WEB_STAMP)
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cfn-lint template.yaml
+	$(MAKE) --no-print-directory web-check
 	cargo nextest run --workspace --profile $(if $(CI),ci,default)
+	$(MAKE) --no-print-directory e2e
+
+## web: install the web workspace's pinned packages and build the web apps
+web: $(WEB_STAMP)
+	cd web && npm run build
+
+## web-check: generated API types up to date, lint, type check, unit tests, build with its size budget
+web-check: $(WEB_STAMP)
+	cd web && npm run check:generated
+	cd web && npm run lint
+	cd web && npm run typecheck
+	cd web && npm test
+	cd web && npm run build
+
+## e2e: the dashboard's journeys in headless chromium against the real local stack
+e2e: $(STAMP) $(WEB_STAMP)
+	@test -x "$(CHROMIUM_PATH)" || { \
+	  echo "Browser tests need chromium at $(CHROMIUM_PATH)."; \
+	  echo "Install Debian's: sudo apt-get install -y chromium"; \
+	  echo "or point CHROMIUM_PATH at a Chromium or Chrome binary: make test CHROMIUM_PATH=/path/to/chromium"; \
+	  exit 1; }
+	cargo build --quiet -p local --bin local-dev
+	cd web && npm run e2e
+
+$(WEB_STAMP): web/package-lock.json web/package.json
+	cd web && npm ci --no-audit --no-fund
+	touch $(WEB_STAMP)
 
 ## setup: the pinned Python tools in .venv/
 setup: $(STAMP)
@@ -50,5 +84,19 @@ bench: $(STAMP)
 	cargo build --release -p local --bin bench-cold-start
 	target/release/bench-cold-start target/release 20
 
+## deploy-web: upload the built dashboard and its config.json to a deployed stack (STACK=<name>; AWS CLI)
+deploy-web: web
+	@test -n "$(STACK)" || { echo "usage: make deploy-web STACK=<stack name>"; exit 1; }
+	@set -euo pipefail; \
+	out() { aws cloudformation describe-stacks --stack-name "$(STACK)" \
+	  --query "Stacks[0].Outputs[?OutputKey=='$$1'].OutputValue" --output text; }; \
+	region=$$(aws configure get region || echo "$${AWS_REGION:-us-east-1}"); \
+	bucket=$$(out AdminWebBucketName); \
+	printf '{"stage":"%s","apiUrl":"%s","oidc":{"authority":"https://cognito-idp.%s.amazonaws.com/%s","clientId":"%s","scope":"openid email profile"}}\n' \
+	  "$(STACK)" "$$(out ApiUrl)" "$$region" "$$(out UserPoolId)" "$$(out UserPoolClientId)" > web/apps/admin/dist/config.json; \
+	aws s3 sync web/apps/admin/dist "s3://$$bucket" --delete; \
+	aws cloudfront create-invalidation --distribution-id "$$(out AdminWebDistributionId)" --paths "/index.html" "/config.json" >/dev/null; \
+	echo "The dashboard is at $$(out AdminUrl)"
+
 clean:
-	rm -rf target $(VENV) .local
+	rm -rf target $(VENV) .local web/node_modules web/apps/*/dist
