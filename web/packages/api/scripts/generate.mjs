@@ -17,7 +17,9 @@ const out = outArg > 0 ? resolve(process.argv[outArg + 1]) : resolve(here, "../s
 
 const HEADER = `${COMMENT_HEADER}// Generated from openapi.yaml by packages/api/scripts/generate.mjs (npm run generate).\n\n`;
 
-const ast = await openapiTS(pathToFileURL(contract));
+// emptyObjectsUnknown: an allOf part that only lists `required` (CreateProductRequest)
+// must not become Record<string, never>, which no body could satisfy.
+const ast = await openapiTS(pathToFileURL(contract), { emptyObjectsUnknown: true });
 const types = HEADER + astToString(ast);
 
 const spec = parse(readFileSync(contract, "utf8"));

@@ -1000,7 +1000,7 @@ export interface components {
             weightGrams: number;
         };
         /** @description ProductInput with `sku` required. */
-        CreateProductRequest: components["schemas"]["ProductInput"] & Record<string, never>;
+        CreateProductRequest: components["schemas"]["ProductInput"] & Record<string, unknown>;
         StockAdjustmentRequest: {
             /**
              * Format: int64
@@ -3793,7 +3793,7 @@ export interface operations {
                     id: string;
                     type: string;
                     data: {
-                        object: Record<string, never>;
+                        object: Record<string, unknown>;
                     };
                 };
             };

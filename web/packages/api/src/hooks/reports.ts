@@ -17,7 +17,7 @@ export function useSalesReport(query: SalesQuery) {
   const client = useApiClient();
   return useQuery({
     queryKey: reportKeys.detail("sales", query),
-    queryFn: () => unwrap(client.GET("/admin/reports/sales", { params: { query } })),
+    queryFn: () => unwrap(client.GET("/admin/reports/sales", { params: { query } })) as Promise<SalesReport>,
   });
 }
 
@@ -25,7 +25,7 @@ export function useProductsReport(query: OperationQuery<"getProductsReport">) {
   const client = useApiClient();
   return useQuery({
     queryKey: reportKeys.detail("products", query),
-    queryFn: () => unwrap(client.GET("/admin/reports/products", { params: { query } })),
+    queryFn: () => unwrap(client.GET("/admin/reports/products", { params: { query } })) as Promise<ProductsReport>,
   });
 }
 
@@ -33,7 +33,7 @@ export function useCustomersReport(query: RangeQuery) {
   const client = useApiClient();
   return useQuery({
     queryKey: reportKeys.detail("customers", query),
-    queryFn: () => unwrap(client.GET("/admin/reports/customers", { params: { query } })),
+    queryFn: () => unwrap(client.GET("/admin/reports/customers", { params: { query } })) as Promise<CustomersReport>,
   });
 }
 

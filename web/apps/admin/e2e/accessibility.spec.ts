@@ -1,0 +1,40 @@
+import AxeBuilder from "@axe-core/playwright";
+import { call, placeOrder, stockedSku, tokenFor, waitForStatus } from "./support/api";
+import { expect, test } from "./support/fixtures";
+
+test("no dashboard page has a serious or critical accessibility violation", async ({ page }) => {
+  const sku = await stockedSku();
+  const placed = await placeOrder(sku, 1);
+  await waitForStatus(placed.orderId, "SHIPPED");
+  const code = `A11Y${Date.now().toString(36).toUpperCase()}`;
+  await call("POST", "/admin/promotions", await tokenFor("root"), { code, description: "Ten off", type: "PERCENTAGE", percentOff: 10, usageLimit: 5 });
+
+  const pages = [
+    ["orders", "/orders", "Orders"],
+    ["order", `/orders/${placed.orderId}`, `Order ${placed.orderNumber}`],
+    ["payments", "/payments", "Payments"],
+    ["returns", "/returns", "Returns"],
+    ["inventory", "/inventory", "Inventory"],
+    ["stock", `/inventory/${sku}`, `Stock of ${sku}`],
+    ["products", "/products", "Products"],
+    ["product-new", "/products/new", "New product"],
+    ["product-edit", `/products/${sku}`, `Product ${sku}`],
+    ["promotions", "/promotions", "Promotions"],
+    ["promotion-new", "/promotions/new", "New promotion"],
+    ["promotion-edit", `/promotions/${code}`, `Promotion ${code}`],
+    ["reports", "/reports", "Reports"],
+  ] as const;
+
+  const found: string[] = [];
+  for (const [name, path, heading] of pages) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: /^Loading/ })).toHaveCount(0);
+    await page.screenshot({ path: test.info().outputPath(`page-${name}.png`), fullPage: true });
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    for (const v of results.violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
+      found.push(`${path}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    }
+  }
+  expect(found, found.join("\n")).toEqual([]);
+});

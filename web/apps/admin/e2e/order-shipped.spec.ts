@@ -1,0 +1,23 @@
+import { OrderPage } from "./pages/OrderPage";
+import { OrdersPage } from "./pages/OrdersPage";
+import { placeOrder, stockedSku, waitForStatus } from "./support/api";
+import { expect, keepScreenshot, test } from "./support/fixtures";
+
+test("an order placed through the API reaches SHIPPED and the dashboard shows it with its timeline", async ({ page }) => {
+  const placed = await placeOrder(await stockedSku(), 2);
+  const order = await waitForStatus(placed.orderId, "SHIPPED");
+
+  const orders = new OrdersPage(page);
+  await orders.goto();
+  await orders.filterByStatus("SHIPPED");
+  await expect(page.getByRole("row").filter({ hasText: placed.orderNumber })).toContainText("SHIPPED");
+  await orders.openOrder(placed.orderNumber);
+
+  const detail = new OrderPage(page);
+  await detail.expectStatus("SHIPPED");
+  for (const status of ["PENDING", "RESERVED", "PAID", "SHIPPED"]) {
+    await expect(detail.timeline.filter({ hasText: status }).first()).toBeVisible();
+  }
+  await expect(page.getByRole("link", { name: order.shipment!.trackingNumber })).toBeVisible();
+  await keepScreenshot(page, "order-shipped");
+});

@@ -1,0 +1,38 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+import { Shell } from "./Shell";
+
+export class OrderPage extends Shell {
+  readonly heading: Locator;
+  readonly timeline: Locator;
+
+  constructor(page: Page) {
+    super(page);
+    this.heading = page.getByRole("heading", { level: 1 });
+    this.timeline = page.getByRole("region", { name: "Timeline" }).getByRole("listitem");
+  }
+
+  async goto(orderId: string) {
+    await this.page.goto(`/orders/${orderId}`);
+    await expect(this.heading).toContainText("Order ORD-");
+  }
+
+  async expectStatus(status: string) {
+    await expect(this.heading).toContainText(status.replaceAll("_", " "));
+  }
+
+  async downloadLabel() {
+    const download = this.page.waitForEvent("download");
+    await this.page.getByRole("button", { name: "Download label" }).click();
+    return download;
+  }
+
+  async cancel(reason: string) {
+    await this.page.getByRole("button", { name: "Cancel order" }).click();
+    await this.page.getByLabel("Reason (optional)").fill(reason);
+    await this.page.getByRole("button", { name: "Confirm cancellation" }).click();
+  }
+
+  returnCard(index = 0) {
+    return this.page.getByRole("article").nth(index);
+  }
+}

@@ -1,0 +1,31 @@
+import { ProductPage } from "./pages/ProductPage";
+import { StockPage } from "./pages/StockPage";
+import { expect, keepScreenshot, test } from "./support/fixtures";
+
+test("an administrator creates a product, sees the server's validation beside the field, and receives stock", async ({ page }) => {
+  const sku = `E2E-${Date.now().toString(36).toUpperCase()}`;
+  const product = new ProductPage(page);
+  await product.gotoNew();
+  await product.fill({ sku, name: "End-to-end mug", price: "12.50", currency: "EUR", threshold: "3" });
+  await product.create();
+
+  // The API refuses another currency; its message appears beside the Currency field and nothing typed is lost.
+  const currency = page.getByLabel("Currency");
+  await expect(currency).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText(/currency/i).and(page.locator(".field-error"))).toBeVisible();
+  await expect(page.getByLabel("Name")).toHaveValue("End-to-end mug");
+  await keepScreenshot(page, "product-validation");
+
+  await currency.fill("USD");
+  await product.create();
+  await expect(page.getByRole("heading", { level: 1, name: `Product ${sku}` })).toBeVisible();
+  await expect(page.getByText("Product created.")).toBeVisible();
+
+  const stock = new StockPage(page);
+  await page.getByRole("link", { name: "Stock", exact: true }).click();
+  await expect(stock.available).toHaveText("0");
+  await stock.receive(25, "purchase order PO-E2E received");
+  await expect(page.getByText("Received 25. Available now: 25.")).toBeVisible();
+  await expect(stock.available).toHaveText("25");
+  await keepScreenshot(page, "stock-received");
+});

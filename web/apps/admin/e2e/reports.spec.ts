@@ -1,0 +1,26 @@
+import { readFileSync } from "node:fs";
+import { ReportsPage } from "./pages/ReportsPage";
+import { placeOrder, stockedSku, waitForStatus } from "./support/api";
+import { expect, keepScreenshot, test } from "./support/fixtures";
+
+test("the sales chart shows the day's sale and the CSV downloads", async ({ page }) => {
+  const placed = await placeOrder(await stockedSku(), 1);
+  await waitForStatus(placed.orderId, "SHIPPED");
+  const today = new Date().toISOString().slice(0, 10);
+
+  const reports = new ReportsPage(page);
+  await reports.goto();
+  const chart = page.getByRole("figure", { name: /Revenue per day/ });
+  await expect(chart).toBeVisible();
+  await expect(chart.locator(".recharts-bar-rectangle path, .recharts-bar-rectangle").first()).toBeVisible();
+  await page.getByText("Figures per day").click();
+  const row = reports.salesRow(today);
+  await expect(row).toBeVisible();
+  await expect.poll(async () => Number((await row.getByRole("cell").first().textContent()) ?? 0)).toBeGreaterThan(0);
+  await keepScreenshot(page, "sales-chart");
+
+  const download = await reports.downloadCsv("sales");
+  const csv = readFileSync(await download.path(), "utf8");
+  expect(csv.split(/\r?\n/)[0]).toMatch(/^period,start,end,orders/);
+  expect(csv).toContain(today);
+});

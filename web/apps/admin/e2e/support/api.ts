@@ -1,0 +1,171 @@
+/**
+ * Set-up steps over the real API: tokens from the stack's identity provider
+ * (the same authorization code + PKCE flow the browser uses), orders placed
+ * through carts and checkout, fulfilment held and carrier events signed.
+ */
+import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
+import { expect } from "@playwright/test";
+
+export const APP_URL = "http://127.0.0.1:3101";
+let apiUrl: string | undefined;
+
+export async function api(): Promise<string> {
+  if (!apiUrl) {
+    const config = (await (await fetch(`${APP_URL}/config.json`)).json()) as { apiUrl: string };
+    apiUrl = config.apiUrl.replace(/\/+$/, "");
+  }
+  return apiUrl;
+}
+
+const tokens = new Map<string, string>();
+
+/** An ID token for a demo user (alice, bob: customers; root: administrator). */
+export async function tokenFor(user: "alice" | "bob" | "root"): Promise<string> {
+  const cached = tokens.get(user);
+  if (cached) return cached;
+  const base = await api();
+  const discovery = (await (await fetch(`${base}/local-idp/.well-known/openid-configuration`)).json()) as {
+    authorization_endpoint: string;
+    token_endpoint: string;
+  };
+  const verifier = randomBytes(32).toString("base64url");
+  const challenge = createHash("sha256").update(verifier).digest("base64url");
+  const redirectUri = `${APP_URL}/auth/callback`;
+  const params = {
+    response_type: "code",
+    client_id: "order-service-web",
+    redirect_uri: redirectUri,
+    state: randomUUID(),
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    scope: "openid email profile",
+    user,
+  };
+  const authorize = await fetch(discovery.authorization_endpoint, {
+    method: "POST",
+    body: new URLSearchParams(params),
+    redirect: "manual",
+  });
+  const location = authorize.headers.get("location");
+  expect(location, "the identity provider redirects back with a code").toBeTruthy();
+  const code = new URL(location!).searchParams.get("code")!;
+  const answer = await fetch(discovery.token_endpoint, {
+    method: "POST",
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      client_id: "order-service-web",
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    }),
+  });
+  const body = (await answer.json()) as { id_token: string };
+  expect(body.id_token).toBeTruthy();
+  tokens.set(user, body.id_token);
+  return body.id_token;
+}
+
+export async function call<T = unknown>(
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const response = await fetch(`${await api()}${path}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      ...headers,
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export type PlacedOrder = { orderId: string; orderNumber: string };
+
+/** A customer's order of `quantity` units of `sku`, paid with the sandbox's test card. */
+export async function placeOrder(sku: string, quantity = 1, customer: "alice" | "bob" = "alice"): Promise<PlacedOrder> {
+  const token = await tokenFor(customer);
+  const cart = await call<{ cartId: string }>("POST", "/carts", token);
+  await call("POST", `/carts/${cart.cartId}/items`, token, { sku, quantity });
+  return call<PlacedOrder>(
+    "POST",
+    `/carts/${cart.cartId}/checkout`,
+    token,
+    {
+      customer: { name: customer === "alice" ? "Alice Liddell" : "Bob Marley", email: `${customer}@example.com`, phone: null },
+      shippingAddress: { line1: "1 Main St", line2: null, city: "Springfield", region: "IL", postalCode: "62701", country: "US" },
+      billingAddress: null,
+      payment: { methodToken: "pm_card_visa" },
+    },
+    { "Idempotency-Key": randomUUID() },
+  );
+}
+
+export type AdminOrder = {
+  orderId: string;
+  orderNumber: string;
+  status: string;
+  total: { amount: number; currency: string };
+  shipment?: { trackingNumber: string } | null;
+  lines: { sku: string; quantity: number }[];
+};
+
+export async function adminOrder(orderId: string): Promise<AdminOrder> {
+  return call<AdminOrder>("GET", `/admin/orders/${orderId}`, await tokenFor("root"));
+}
+
+export async function waitForStatus(orderId: string, status: string): Promise<AdminOrder> {
+  let order: AdminOrder | undefined;
+  await expect
+    .poll(async () => (order = await adminOrder(orderId)).status, { timeout: 30_000, intervals: [200, 300, 500] })
+    .toBe(status);
+  return order!;
+}
+
+export async function availableOf(sku: string): Promise<number> {
+  const page = await call<{ items: { sku: string; available: number }[] }>("GET", "/admin/inventory?limit=100", await tokenFor("root"));
+  const item = page.items.find((i) => i.sku === sku);
+  if (!item) throw new Error(`${sku} is not in the inventory`);
+  return item.available;
+}
+
+/** Holds (or lets go) the local carrier, so a paid order stays PAID. */
+export async function fulfilment(action: "pause" | "resume") {
+  await call("POST", `/local/workers/fulfil-order/${action}`);
+}
+
+/** The carrier's signed `delivered` event for a shipment. */
+export async function deliver(trackingNumber: string) {
+  const body = JSON.stringify({
+    eventId: `evt-${randomUUID()}`,
+    trackingNumber,
+    type: "delivered",
+    occurredAt: new Date().toISOString(),
+  });
+  const t = Math.floor(Date.now() / 1000);
+  const v1 = createHmac("sha256", "whsec_local_carrier_webhooks").update(`${t}.${body}`).digest("hex");
+  const response = await fetch(`${await api()}/webhooks/carrier`, {
+    method: "POST",
+    headers: { "Carrier-Signature": `t=${t},v1=${v1}`, "content-type": "application/json" },
+    body,
+  });
+  expect(response.status, await response.text()).toBe(200);
+}
+
+/** A SKU of the demo catalog with stock to sell. */
+export async function stockedSku(min = 5): Promise<string> {
+  const page = await call<{ items: { sku: string; available: number; active: boolean }[] }>(
+    "GET",
+    "/admin/inventory?limit=100",
+    await tokenFor("root"),
+  );
+  const item = page.items.find((i) => i.active && i.available >= min);
+  if (!item) throw new Error("no demo SKU has stock");
+  return item.sku;
+}

@@ -1,0 +1,86 @@
+import type { User, UserManager } from "oidc-client-ts";
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
+
+export interface Auth {
+  user: User | null;
+  /** The bearer token for the API: the user's ID token (the API checks its audience and groups). */
+  getToken: () => string | undefined;
+  signIn: () => Promise<void>;
+  signOut: () => Promise<void>;
+  /** Set when the API said the sign-in is no longer valid; pages stay as they are. */
+  sessionEnded: boolean;
+  endSession: () => void;
+}
+
+const AuthContext = createContext<Auth | null>(null);
+
+export function AuthProvider({
+  manager,
+  initialUser,
+  children,
+}: {
+  manager: UserManager;
+  initialUser: User | null;
+  children: ReactNode;
+}) {
+  const [user, setUser] = useState<User | null>(initialUser);
+  const [sessionEnded, setSessionEnded] = useState(false);
+  const userRef = useRef(user);
+  useLayoutEffect(() => {
+    userRef.current = user;
+  }, [user]);
+
+  useEffect(() => {
+    const loaded = (u: User) => {
+      userRef.current = u;
+      setUser(u);
+      setSessionEnded(false);
+    };
+    const unloaded = () => setUser(null);
+    const expired = () => setSessionEnded(true);
+    manager.events.addUserLoaded(loaded);
+    manager.events.addUserUnloaded(unloaded);
+    manager.events.addAccessTokenExpired(expired);
+    return () => {
+      manager.events.removeUserLoaded(loaded);
+      manager.events.removeUserUnloaded(unloaded);
+      manager.events.removeAccessTokenExpired(expired);
+    };
+  }, [manager]);
+
+  const signIn = useCallback(
+    () => manager.signinRedirect({ state: { returnTo: window.location.pathname + window.location.search } }),
+    [manager],
+  );
+
+  const signOut = useCallback(async () => {
+    const idToken = userRef.current?.id_token;
+    await manager.removeUser();
+    try {
+      // Ends the identity provider's session too, where it offers an end-session endpoint.
+      await manager.signoutRedirect(idToken ? { id_token_hint: idToken } : {});
+    } catch {
+      // Cognito's discovery names no end-session endpoint: the local sign-out is what there is.
+      window.location.assign("/");
+    }
+  }, [manager]);
+
+  const value = useMemo<Auth>(
+    () => ({
+      user,
+      getToken: () => userRef.current?.id_token,
+      signIn,
+      signOut,
+      sessionEnded,
+      endSession: () => setSessionEnded(true),
+    }),
+    [user, signIn, signOut, sessionEnded],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): Auth {
+  const auth = useContext(AuthContext);
+  if (!auth) throw new Error("useAuth needs an <AuthProvider> above it");
+  return auth;
+}

@@ -1,0 +1,58 @@
+/**
+ * The runtime configuration, read from /config.json at start so that one
+ * build serves every stage (local, and each AWS stage). Checked by hand
+ * rather than with zod, to keep zod out of the first load.
+ */
+export interface AppConfig {
+  stage: string;
+  apiUrl: string;
+  oidc: {
+    /** The issuer: the Cognito user pool's in AWS. */
+    authority: string;
+    /** The discovery document, when it is not under the issuer (the local identity provider). */
+    metadataUrl?: string | undefined;
+    clientId: string;
+    scope: string;
+  };
+}
+
+function isUrl(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+const nonEmpty = (value: unknown): value is string => typeof value === "string" && value.trim() !== "";
+
+export function parseConfig(value: unknown): AppConfig {
+  const problems: string[] = [];
+  const root = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+  const oidc = (typeof root.oidc === "object" && root.oidc !== null ? root.oidc : {}) as Record<string, unknown>;
+  if (!nonEmpty(root.stage)) problems.push("stage: required");
+  if (!isUrl(root.apiUrl)) problems.push("apiUrl: must be an http(s) URL");
+  if (!nonEmpty(oidc.authority)) problems.push("oidc.authority: required");
+  if (oidc.metadataUrl !== undefined && !isUrl(oidc.metadataUrl)) problems.push("oidc.metadataUrl: must be an http(s) URL");
+  if (!nonEmpty(oidc.clientId)) problems.push("oidc.clientId: required");
+  if (oidc.scope !== undefined && !nonEmpty(oidc.scope)) problems.push("oidc.scope: must be a non-empty string");
+  if (problems.length > 0) throw new Error(`config.json is not valid: ${problems.join("; ")}`);
+  return {
+    stage: root.stage as string,
+    apiUrl: (root.apiUrl as string).replace(/\/+$/, ""),
+    oidc: {
+      authority: oidc.authority as string,
+      metadataUrl: oidc.metadataUrl as string | undefined,
+      clientId: oidc.clientId as string,
+      scope: (oidc.scope as string | undefined) ?? "openid email profile",
+    },
+  };
+}
+
+export async function loadConfig(fetchImpl: typeof fetch = fetch): Promise<AppConfig> {
+  const response = await fetchImpl("/config.json", { cache: "no-store" });
+  if (!response.ok) throw new Error(`config.json could not be loaded (HTTP ${response.status})`);
+  return parseConfig(await response.json());
+}

@@ -1,0 +1,35 @@
+/**
+ * The screens, one route folder each (Medusa's `routes/<resource>/<screen>`);
+ * every screen is its own lazily loaded chunk, so the first load carries the
+ * shell only and recharts arrives with the reports page alone.
+ */
+import { createBrowserRouter, Navigate } from "react-router";
+import { Layout, RouteError } from "./components/Layout";
+
+export function createAppRouter() {
+  return createBrowserRouter([
+    {
+      path: "/",
+      element: <Layout />,
+      errorElement: <RouteError />,
+      children: [
+        { index: true, element: <Navigate to="/orders" replace /> },
+        { path: "auth/callback", element: <Navigate to="/orders" replace /> },
+        { path: "orders", lazy: () => import("./routes/orders/OrderListPage") },
+        { path: "orders/:orderId", lazy: () => import("./routes/orders/OrderDetailPage") },
+        { path: "payments", lazy: () => import("./routes/payments/PaymentListPage") },
+        { path: "returns", lazy: () => import("./routes/returns/ReturnQueuePage") },
+        { path: "inventory", lazy: () => import("./routes/inventory/InventoryPage") },
+        { path: "inventory/:sku", lazy: () => import("./routes/inventory/StockPage") },
+        { path: "products", lazy: () => import("./routes/products/ProductListPage") },
+        { path: "products/new", lazy: () => import("./routes/products/ProductCreatePage") },
+        { path: "products/:sku", lazy: () => import("./routes/products/ProductEditPage") },
+        { path: "promotions", lazy: () => import("./routes/promotions/PromotionListPage") },
+        { path: "promotions/new", lazy: () => import("./routes/promotions/PromotionCreatePage") },
+        { path: "promotions/:code", lazy: () => import("./routes/promotions/PromotionEditPage") },
+        { path: "reports", lazy: () => import("./routes/reports/ReportsPage") },
+        { path: "*", lazy: () => import("./routes/NotFoundPage") },
+      ],
+    },
+  ]);
+}

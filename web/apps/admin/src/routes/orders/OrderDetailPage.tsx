@@ -1,0 +1,248 @@
+import { formatMoney, useOrder, type AdminOrder, type components } from "@order-service/api";
+import { Link, useParams } from "react-router";
+import { StatusBadge } from "../../components/StatusBadge";
+import { ErrorState, Loading, PageHeader } from "../../components/states";
+import { formatDateTime } from "../../lib/format";
+import { CancelOrder } from "./CancelOrder";
+import { LabelActions } from "./LabelActions";
+import { RefundForm, remainingRefundable } from "./RefundForm";
+import { ReturnCard } from "./ReturnCard";
+
+type Address = components["schemas"]["Address"];
+
+const CANCELLABLE = new Set(["PENDING", "BACKORDERED", "RESERVED", "PAID"]);
+const REFUNDABLE = new Set(["DELIVERED", "PARTIALLY_REFUNDED"]);
+
+export function Component() {
+  const { orderId = "" } = useParams();
+  const order = useOrder(orderId);
+  if (order.isPending) return <Loading label="Loading the order…" />;
+  if (order.isError)
+    return (
+      <>
+        <PageHeader title="Order" />
+        <ErrorState title="The order could not be loaded." error={order.error} retry={() => void order.refetch()} />
+        <p>
+          <Link to="/orders">Back to orders</Link>
+        </p>
+      </>
+    );
+  return <OrderDetail order={order.data} />;
+}
+
+function OrderDetail({ order }: { order: AdminOrder }) {
+  const remaining = remainingRefundable(order);
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/orders">Orders</Link> / {order.orderNumber}
+      </p>
+      <PageHeader
+        title={
+          <>
+            Order {order.orderNumber} <StatusBadge status={order.status} />
+          </>
+        }
+        description={`Placed ${formatDateTime(order.createdAt)} · updated ${formatDateTime(order.updatedAt)}`}
+      >
+        {order.shipment && <LabelActions orderId={order.orderId} orderNumber={order.orderNumber} />}
+      </PageHeader>
+
+      <div className="grid-2">
+        <section className="card" aria-labelledby="lines-heading">
+          <h2 id="lines-heading">Items</h2>
+          <div className="table-wrap">
+            <table className="data-table">
+              <caption className="visually-hidden">Order lines</caption>
+              <thead>
+                <tr>
+                  <th scope="col">SKU</th>
+                  <th scope="col">Product</th>
+                  <th scope="col" className="num">
+                    Quantity
+                  </th>
+                  <th scope="col" className="num">
+                    Unit price
+                  </th>
+                  <th scope="col" className="num">
+                    Discount
+                  </th>
+                  <th scope="col" className="num">
+                    Line total
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {order.lines.map((line) => (
+                  <tr key={line.sku}>
+                    <td>{line.sku}</td>
+                    <td>{line.name}</td>
+                    <td className="num">{line.quantity}</td>
+                    <td className="num">{formatMoney(line.unitPrice)}</td>
+                    <td className="num">{line.discount ? `−${formatMoney(line.discount)}` : "—"}</td>
+                    <td className="num">{formatMoney(line.lineTotal)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <dl className="totals">
+            <dt>Subtotal</dt>
+            <dd>{formatMoney(order.subtotal)}</dd>
+            {order.promotion && (
+              <>
+                <dt>
+                  Discount <code>{order.promotion.code}</code>
+                </dt>
+                <dd>−{formatMoney(order.promotion.discount)}</dd>
+              </>
+            )}
+            <dt className="total">Total</dt>
+            <dd className="total">{formatMoney(order.total)}</dd>
+          </dl>
+        </section>
+
+        <section className="card" aria-labelledby="customer-heading">
+          <h2 id="customer-heading">Customer</h2>
+          <p>
+            {order.customer.name}
+            <br />
+            <a href={`mailto:${order.customer.email}`}>{order.customer.email}</a>
+            {order.customer.phone && (
+              <>
+                <br />
+                {order.customer.phone}
+              </>
+            )}
+          </p>
+          <div className="grid-2 tight">
+            <div>
+              <h3>Shipping address</h3>
+              <AddressBlock address={order.shippingAddress} />
+            </div>
+            <div>
+              <h3>Billing address</h3>
+              {order.billingAddress ? <AddressBlock address={order.billingAddress} /> : <p className="muted">Same as shipping</p>}
+            </div>
+          </div>
+        </section>
+
+        <section className="card" aria-labelledby="payment-heading">
+          <h2 id="payment-heading">Payment</h2>
+          {order.payment || order.paymentMethod ? (
+            <dl className="facts">
+              <dt>Method</dt>
+              <dd>{order.payment?.methodType ?? order.paymentMethod?.methodType ?? "—"}</dd>
+              <dt>Brand</dt>
+              <dd>{order.payment?.brand ?? order.paymentMethod?.brand ?? "—"}</dd>
+              <dt>Last 4</dt>
+              <dd>{order.payment?.last4 ?? order.paymentMethod?.last4 ?? "—"}</dd>
+              {order.payment && (
+                <>
+                  <dt>Status</dt>
+                  <dd>
+                    <StatusBadge status={order.payment.status} />
+                    {order.payment.declineCode && <span className="muted"> {order.payment.declineCode}</span>}
+                  </dd>
+                  <dt>Captured</dt>
+                  <dd>{order.payment.status === "DECLINED" ? "—" : formatMoney(order.payment.amount)}</dd>
+                  <dt>Refunded</dt>
+                  <dd>{formatMoney(order.payment.refunded ?? { amount: 0, currency: order.total.currency })}</dd>
+                  <dt>Provider</dt>
+                  <dd>
+                    {order.payment.provider}
+                    {order.payment.paymentId && <code className="ref"> {order.payment.paymentId}</code>}
+                  </dd>
+                </>
+              )}
+            </dl>
+          ) : (
+            <p className="muted">No payment has been attempted yet.</p>
+          )}
+        </section>
+
+        <section className="card" aria-labelledby="shipment-heading">
+          <h2 id="shipment-heading">Shipment</h2>
+          {order.shipment ? (
+            <dl className="facts">
+              <dt>Carrier</dt>
+              <dd>{order.shipment.carrier}</dd>
+              <dt>Tracking</dt>
+              <dd>
+                <a href={order.shipment.trackingUrl} target="_blank" rel="noreferrer">
+                  {order.shipment.trackingNumber}
+                  <span className="visually-hidden"> (opens the carrier's tracking page)</span>
+                </a>
+              </dd>
+              <dt>Shipped</dt>
+              <dd>{formatDateTime(order.shipment.shippedAt)}</dd>
+            </dl>
+          ) : (
+            <p className="muted">Not shipped yet.</p>
+          )}
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">Timeline</h2>
+        <ol className="timeline">
+          {order.statusHistory.map((change, index) => (
+            <li key={`${change.status}-${change.at}-${index}`}>
+              <StatusBadge status={change.status} /> <time dateTime={change.at}>{formatDateTime(change.at)}</time>
+              {change.reason && <span className="muted"> — {change.reason}</span>}
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section className="card" aria-labelledby="returns-heading">
+        <h2 id="returns-heading">Returns</h2>
+        {order.returns && order.returns.length > 0 ? (
+          order.returns.map((ret) => <ReturnCard key={ret.returnId} order={order} ret={ret} />)
+        ) : (
+          <p className="muted">No returns.</p>
+        )}
+        {order.refunds && order.refunds.length > 0 && (
+          <>
+            <h3>Refunds</h3>
+            <ul className="plain-list">
+              {order.refunds.map((refund) => (
+                <li key={refund.key}>
+                  <strong>{formatMoney(refund.amount)}</strong> refunded {formatDateTime(refund.at)} — {refund.reason}{" "}
+                  <StatusBadge status={refund.status} />
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+
+      {(CANCELLABLE.has(order.status) || REFUNDABLE.has(order.status)) && (
+        <section className="card" aria-labelledby="actions-heading">
+          <h2 id="actions-heading">Actions</h2>
+          {CANCELLABLE.has(order.status) && <CancelOrder order={order} />}
+          {REFUNDABLE.has(order.status) && remaining.amount > 0 && <RefundForm order={order} remaining={remaining} />}
+        </section>
+      )}
+    </>
+  );
+}
+
+function AddressBlock({ address }: { address: Address }) {
+  return (
+    <address>
+      {address.line1}
+      <br />
+      {address.line2 && (
+        <>
+          {address.line2}
+          <br />
+        </>
+      )}
+      {address.postalCode} {address.city}
+      {address.region ? `, ${address.region}` : ""}
+      <br />
+      {address.country}
+    </address>
+  );
+}
