@@ -304,3 +304,64 @@ async fn raw_get(addr: std::net::SocketAddr, path: &str) -> String {
     stream.read_to_string(&mut response).await.unwrap();
     response
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_worker_holds_orders_at_its_step_until_it_resumes() {
+    let app = spawn_app().await;
+    app.create_product("MUG", 1_400, 10).await;
+    let alice = app.token("alice");
+    let pause = app
+        .post(
+            "/local/workers/fulfil-order/pause",
+            None,
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(pause.status, 200, "{:?}", pause.body);
+    assert_eq!(pause.body["paused"], true);
+
+    let cart = app.cart_with(Some(&alice), &[("MUG", 2)]).await;
+    let placed = app
+        .checkout(&cart, &alice, "held-1", &tests::checkout_body("Ada"))
+        .await;
+    assert_eq!(placed.status, 202, "{:?}", placed.body);
+    let order = format!("/orders/{}", placed.body["orderId"].as_str().unwrap());
+
+    // Paid, and it stays paid while fulfilment is paused.
+    let mut status = String::new();
+    for _ in 0..200 {
+        status = app.get(&order, Some(&alice)).await.body["status"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        if status == "PAID" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, "PAID");
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(app.get(&order, Some(&alice)).await.body["status"], "PAID");
+
+    let resume = app
+        .post(
+            "/local/workers/fulfil-order/resume",
+            None,
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(resume.body["paused"], false);
+    let settled = app
+        .settled_order(placed.body["orderId"].as_str().unwrap(), &alice)
+        .await;
+    assert_eq!(settled["status"], "SHIPPED");
+
+    let unknown = app
+        .post(
+            "/local/workers/no-such-worker/pause",
+            None,
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+}
