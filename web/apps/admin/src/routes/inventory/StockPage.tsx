@@ -151,7 +151,7 @@ function Ledger({ sku }: { sku: string }) {
   if (!page || page.items.length === 0) return <Empty>No stock movements yet.</Empty>;
   return (
     <>
-      <div className="table-wrap">
+      <div className="table-wrap" role="region" aria-label={`Stock movements of ${sku}`} tabIndex={0}>
         <table className="data-table">
           <caption className="visually-hidden">Stock movements of {sku}</caption>
           <thead>

@@ -51,7 +51,7 @@ function OrderDetail({ order }: { order: AdminOrder }) {
       <div className="grid-2">
         <section className="card" aria-labelledby="lines-heading">
           <h2 id="lines-heading">Items</h2>
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-label="Order lines" tabIndex={0}>
             <table className="data-table">
               <caption className="visually-hidden">Order lines</caption>
               <thead>

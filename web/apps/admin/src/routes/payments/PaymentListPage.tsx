@@ -84,7 +84,7 @@ function Payments() {
       ) : items.length === 0 ? (
         <Empty>No payments match these filters.</Empty>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label="Payments" tabIndex={0}>
           <table className="data-table">
             <caption className="visually-hidden">Payments</caption>
             <thead>

@@ -145,7 +145,7 @@ function SalesBody({ report }: { report: SalesReport }) {
       )}
       <details className="table-details">
         <summary>Figures per {report.granularity}</summary>
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label={`Sales per ${report.granularity}, table`} tabIndex={0}>
           <table className="data-table" aria-label={`Sales per ${report.granularity}`}>
             <thead>
               <tr>
@@ -189,7 +189,7 @@ function SalesBody({ report }: { report: SalesReport }) {
 function ProductTable({ items, caption }: { items: ProductsReport["topSellers"]; caption: string }) {
   if (items.length === 0) return <Empty>None in this range.</Empty>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" role="region" aria-label={caption} tabIndex={0}>
       <table className="data-table" aria-label={caption}>
         <thead>
           <tr>
@@ -330,7 +330,7 @@ function LowStock() {
           {report.data.items.length === 0 ? (
             <Empty>No SKU was low on stock.</Empty>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" role="region" aria-label="Low-stock SKUs, table" tabIndex={0}>
               <table className="data-table" aria-label="Low-stock SKUs">
                 <thead>
                   <tr>

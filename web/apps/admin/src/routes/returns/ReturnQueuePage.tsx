@@ -18,7 +18,7 @@ export function Component() {
       ) : returns.data.items.length === 0 ? (
         <Empty>No returns are waiting.</Empty>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label="Open returns" tabIndex={0}>
           <table className="data-table">
             <caption className="visually-hidden">Open returns</caption>
             <thead>
