@@ -48,60 +48,60 @@ function OrderDetail({ order }: { order: AdminOrder }) {
         {order.shipment && <LabelActions orderId={order.orderId} orderNumber={order.orderNumber} />}
       </PageHeader>
 
-      <div className="grid-2">
-        <section className="card" aria-labelledby="lines-heading">
-          <h2 id="lines-heading">Items</h2>
-          <div className="table-wrap" role="region" aria-label="Order lines" tabIndex={0}>
-            <table className="data-table">
-              <caption className="visually-hidden">Order lines</caption>
-              <thead>
-                <tr>
-                  <th scope="col">SKU</th>
-                  <th scope="col">Product</th>
-                  <th scope="col" className="num">
-                    Quantity
-                  </th>
-                  <th scope="col" className="num">
-                    Unit price
-                  </th>
-                  <th scope="col" className="num">
-                    Discount
-                  </th>
-                  <th scope="col" className="num">
-                    Line total
-                  </th>
+      <section className="card" aria-labelledby="lines-heading">
+        <h2 id="lines-heading">Items</h2>
+        <div className="table-wrap" role="region" aria-label="Order lines" tabIndex={0}>
+          <table className="data-table">
+            <caption className="visually-hidden">Order lines</caption>
+            <thead>
+              <tr>
+                <th scope="col">SKU</th>
+                <th scope="col">Product</th>
+                <th scope="col" className="num">
+                  Quantity
+                </th>
+                <th scope="col" className="num">
+                  Unit price
+                </th>
+                <th scope="col" className="num">
+                  Discount
+                </th>
+                <th scope="col" className="num">
+                  Line total
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.lines.map((line) => (
+                <tr key={line.sku}>
+                  <td>{line.sku}</td>
+                  <td>{line.name}</td>
+                  <td className="num">{line.quantity}</td>
+                  <td className="num">{formatMoney(line.unitPrice)}</td>
+                  <td className="num">{line.discount ? `−${formatMoney(line.discount)}` : "—"}</td>
+                  <td className="num">{formatMoney(line.lineTotal)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {order.lines.map((line) => (
-                  <tr key={line.sku}>
-                    <td>{line.sku}</td>
-                    <td>{line.name}</td>
-                    <td className="num">{line.quantity}</td>
-                    <td className="num">{formatMoney(line.unitPrice)}</td>
-                    <td className="num">{line.discount ? `−${formatMoney(line.discount)}` : "—"}</td>
-                    <td className="num">{formatMoney(line.lineTotal)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <dl className="totals">
-            <dt>Subtotal</dt>
-            <dd>{formatMoney(order.subtotal)}</dd>
-            {order.promotion && (
-              <>
-                <dt>
-                  Discount <code>{order.promotion.code}</code>
-                </dt>
-                <dd>−{formatMoney(order.promotion.discount)}</dd>
-              </>
-            )}
-            <dt className="total">Total</dt>
-            <dd className="total">{formatMoney(order.total)}</dd>
-          </dl>
-        </section>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <dl className="totals">
+          <dt>Subtotal</dt>
+          <dd>{formatMoney(order.subtotal)}</dd>
+          {order.promotion && (
+            <>
+              <dt>
+                Discount <code>{order.promotion.code}</code>
+              </dt>
+              <dd>−{formatMoney(order.promotion.discount)}</dd>
+            </>
+          )}
+          <dt className="total">Total</dt>
+          <dd className="total">{formatMoney(order.total)}</dd>
+        </dl>
+      </section>
 
+      <div className="grid-3">
         <section className="card" aria-labelledby="customer-heading">
           <h2 id="customer-heading">Customer</h2>
           <p>

@@ -171,7 +171,7 @@ export function PromotionForm({
             {(props) => <input {...props} inputMode="decimal" {...form.register("amountOff")} />}
           </Field>
         )}
-        <Field label="Currency" error={errors.currency} className="narrow-field">
+        <Field label="Currency" error={errors.currency} className="narrow-field" hint="Of the amounts">
           {(props) => <input {...props} maxLength={3} {...form.register("currency")} />}
         </Field>
       </div>
