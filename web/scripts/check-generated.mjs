@@ -7,7 +7,12 @@ import { join } from "node:path";
 const committed = "packages/api/src/generated";
 const temp = mkdtempSync(join(tmpdir(), "api-types-"));
 try {
-  execFileSync(process.execPath, ["packages/api/scripts/generate.mjs", "--out", temp], { stdio: "pipe" });
+  try {
+    execFileSync(process.execPath, ["packages/api/scripts/generate.mjs", "--out", temp], { stdio: "pipe" });
+  } catch (error) {
+    console.error(`The API types could not be generated from ../openapi.yaml:\n${String(error.stderr ?? error).trim()}`);
+    process.exit(1);
+  }
   const stale = ["openapi.ts", "operations.ts"].filter((file) => {
     let current = "";
     try {

@@ -4,6 +4,6 @@ export default defineProject({
   test: {
     name: "api",
     environment: "node",
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.{ts,tsx}"],
   },
 });

@@ -17,4 +17,9 @@ test("an administrator signs in through the sign-in page and no token stays in t
   const stored = await page.evaluate(() => Object.keys(window.sessionStorage).some((k) => k.startsWith("oidc.user:")));
   expect(stored, "the tokens are kept in sessionStorage").toBe(true);
   await keepScreenshot(page, "signed-in");
+
+  // Signing out forgets the tokens and comes back to the sign-in screen.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { name: "Order Service admin" })).toBeVisible();
+  expect(await page.evaluate(() => Object.keys(window.sessionStorage).some((k) => k.startsWith("oidc.user:")))).toBe(false);
 });
