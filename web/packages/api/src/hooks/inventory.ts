@@ -30,6 +30,30 @@ export function useInventory(query: PageQuery & { lowStock?: boolean } = {}) {
   });
 }
 
+/**
+ * One SKU's stock. The contract has no single-SKU read, so this pages through
+ * the inventory listing (SKU order, 100 a page) until it finds the SKU.
+ */
+export function useInventoryItem(sku: string) {
+  const client = useApiClient();
+  return useQuery({
+    queryKey: inventoryKeys.detail(sku),
+    queryFn: async (): Promise<InventoryItem | null> => {
+      let cursor: string | undefined;
+      for (let page = 0; page < 100; page += 1) {
+        const result = await unwrap(
+          client.GET("/admin/inventory", { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } }),
+        );
+        const item = result.items.find((i) => i.sku === sku);
+        if (item) return item;
+        if (!result.nextCursor) return null;
+        cursor = result.nextCursor;
+      }
+      return null;
+    },
+  });
+}
+
 export function useAdjustStock(sku: string) {
   const client = useApiClient();
   const queryClient = useQueryClient();

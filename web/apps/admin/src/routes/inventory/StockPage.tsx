@@ -1,4 +1,4 @@
-import { hasStockLedger, useAdjustStock, useInventory, useStockLedger, type LedgerPage } from "@order-service/api";
+import { hasStockLedger, useAdjustStock, useInventoryItem, useStockLedger, type LedgerPage } from "@order-service/api";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
@@ -42,10 +42,10 @@ export function Component() {
   );
 }
 
-/** The SKU's counters, from the inventory listing (the API has no single-SKU read). */
+/** The SKU's counters. */
 function StockFigures({ sku }: { sku: string }) {
-  const inventory = useInventory({ limit: 100 });
-  const item = inventory.data?.items.find((i) => i.sku === sku);
+  const inventory = useInventoryItem(sku);
+  const item = inventory.data;
   return (
     <section className="card" aria-labelledby="figures-heading">
       <h2 id="figures-heading">Now</h2>
@@ -54,7 +54,7 @@ function StockFigures({ sku }: { sku: string }) {
       ) : inventory.isError ? (
         <ErrorState error={inventory.error} retry={() => void inventory.refetch()} />
       ) : !item ? (
-        <Empty>This SKU is not among the first 100 of the inventory.</Empty>
+        <Empty>No product has the SKU {sku}.</Empty>
       ) : (
         <dl className="figures">
           <div>

@@ -1,4 +1,4 @@
-import { isApiError, useArchiveProduct, useInventory, useProduct, useUpdateProduct } from "@order-service/api";
+import { isApiError, useArchiveProduct, useInventoryItem, useProduct, useUpdateProduct } from "@order-service/api";
 import { useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { ErrorState, FormError, Loading, PageHeader } from "../../components/states";
@@ -8,11 +8,11 @@ export function Component() {
   const { sku = "" } = useParams();
   const location = useLocation();
   const product = useProduct(sku);
-  const inventory = useInventory({ limit: 100 });
+  const inventory = useInventoryItem(sku);
   const update = useUpdateProduct(sku);
   const archive = useArchiveProduct(sku);
   const [saved, setSaved] = useState<string | null>((location.state as { created?: boolean } | null)?.created ? "Product created." : null);
-  const stock = inventory.data?.items.find((i) => i.sku === sku);
+  const stock = inventory.data ?? undefined;
   const archived = product.isError && isApiError(product.error) && product.error.status === 404 && stock !== undefined;
 
   let body;
