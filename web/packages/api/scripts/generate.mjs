@@ -3,7 +3,8 @@
 //   src/generated/operations.ts  which operations and query parameters the contract has,
 //                                so screens whose endpoint is not in it yet can say so.
 // Never edit either file by hand: run `npm run generate` from web/.
-// `--out DIR` writes elsewhere (check:generated compares such a copy with the committed one).
+// `--out DIR` writes elsewhere (check:generated compares such a copy with the committed one);
+// `--contract FILE` reads another contract (to try a branch's spec).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -11,7 +12,9 @@ import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
 import { parse } from "yaml";
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const contract = resolve(here, "../../../../openapi.yaml");
+const contractArg = process.argv.indexOf("--contract");
+export const contract =
+  contractArg > 0 ? resolve(process.argv[contractArg + 1]) : resolve(here, "../../../../openapi.yaml");
 const outArg = process.argv.indexOf("--out");
 const out = outArg > 0 ? resolve(process.argv[outArg + 1]) : resolve(here, "../src/generated");
 
