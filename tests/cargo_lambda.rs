@@ -65,6 +65,7 @@ const CASES: &[(&str, u16)] = &[
     ("get-sales-report", 200),
     ("get-products-report", 200),
     ("get-customers-report", 200),
+    ("list-payments", 200),
 ];
 
 struct Watch(std::process::Child);

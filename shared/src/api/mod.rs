@@ -6,6 +6,7 @@ pub mod checkout;
 pub mod error;
 pub mod orders;
 pub mod payment_webhooks;
+pub mod payments;
 pub mod products;
 pub mod promotions;
 pub mod reports;
@@ -112,6 +113,7 @@ endpoints! {
     ReceiveReturn / receive_return => "receive-return" => returns::receive,
     RefundOrder / refund_order => "refund-order" => returns::admin_refund,
     ListOpenReturns / list_open_returns => "list-open-returns" => returns::open_returns,
+    ListPayments / list_payments => "list-payments" => payments::list,
 }
 
 /// A function's whole life: build the clients once, then serve requests
