@@ -26,6 +26,7 @@ const CASES: &[(&str, u16)] = &[
     ("update-product", 200),
     ("adjust-stock", 200),
     ("list-inventory", 200),
+    ("get-stock-ledger", 200),
     ("archive-product", 200),
     ("create-promotion", 201),
     ("list-promotions", 200),
@@ -60,9 +61,11 @@ const CASES: &[(&str, u16)] = &[
     ("payment-webhook", 400),
     // No report has run yet on this stack.
     ("get-low-stock-report", 404),
+    ("run-low-stock-report", 200),
     ("get-sales-report", 200),
     ("get-products-report", 200),
     ("get-customers-report", 200),
+    ("list-payments", 200),
 ];
 
 struct Watch(std::process::Child);

@@ -92,3 +92,21 @@ fn every_route_of_the_template_has_a_handler_an_event_and_an_openapi_operation()
         "one route per endpoint function"
     );
 }
+
+#[test]
+fn running_the_low_stock_report_answers_the_schema_of_the_newest_report() {
+    let root = local::project_root().unwrap();
+    let openapi: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root.join("openapi.yaml")).unwrap()).unwrap();
+    let report = &openapi["paths"]["/admin/reports/low-stock"];
+    let schema = |method: &str| {
+        report[method]["responses"]["200"]["content"]["application/json"]["schema"].clone()
+    };
+    assert_eq!(
+        schema("post")["$ref"].as_str(),
+        Some("#/components/schemas/LowStockReport")
+    );
+    let mut component = openapi["components"]["schemas"]["LowStockReport"].clone();
+    component.as_mapping_mut().unwrap().remove("description");
+    assert_eq!(component, schema("get"));
+}

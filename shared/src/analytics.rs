@@ -1,7 +1,10 @@
 //! The `sales-analytics` stream consumer: reads every change of an order
 //! from the Orders table's stream and counts its facts (a sale, a refund,
-//! returned units) into the per-day aggregates the reports read; see
-//! [`crate::domain::analytics`].
+//! returned units) into the per-day aggregates the reports read (see
+//! [`crate::domain::analytics`]), and records its payment events (captures,
+//! declines, refunds) for the admin payments list (see
+//! [`crate::domain::payment_events`]). One reader of the stream keeps both,
+//! each exactly once per order and key.
 //!
 //! Records are handled in stream order. The first one that fails is
 //! reported by its sequence number, and nothing after it is handled, so
@@ -13,6 +16,7 @@ use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventR
 
 use crate::domain::analytics::facts;
 use crate::domain::order::Order;
+use crate::domain::payment_events::payment_events;
 use crate::App;
 
 /// Handles one batch of stream records.
@@ -57,6 +61,15 @@ async fn count(app: &App, record: &EventRecord) -> anyhow::Result<()> {
             fact = %fact.key,
             counted,
             "order fact"
+        );
+    }
+    for event in payment_events(old.as_ref(), &new) {
+        let recorded = store.record_payment_event(&event).await?;
+        tracing::info!(
+            order_id = %event.order_id,
+            event = %event.event_id,
+            recorded,
+            "payment event"
         );
     }
     Ok(())

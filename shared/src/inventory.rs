@@ -127,9 +127,8 @@ fn two_decimals(x: f64) -> f64 {
 async fn units_sold_since(app: &App, from: &str) -> anyhow::Result<HashMap<Sku, u64>> {
     let store = app.store();
     let filter = OrderFilter {
-        status: None,
         from: Some(from.to_string()),
-        to: None,
+        ..OrderFilter::default()
     };
     let mut units: HashMap<Sku, u64> = HashMap::new();
     let mut cursor: Option<String> = None;

@@ -6,6 +6,7 @@ pub mod checkout;
 pub mod error;
 pub mod orders;
 pub mod payment_webhooks;
+pub mod payments;
 pub mod products;
 pub mod promotions;
 pub mod reports;
@@ -77,6 +78,7 @@ endpoints! {
     ArchiveProduct / archive_product => "archive-product" => products::archive,
     AdjustStock / adjust_stock => "adjust-stock" => products::adjust_stock,
     ListInventory / list_inventory => "list-inventory" => products::inventory,
+    GetStockLedger / get_stock_ledger => "get-stock-ledger" => products::stock_ledger,
     CreateCart / create_cart => "create-cart" => carts::create,
     GetCart / get_cart => "get-cart" => carts::get,
     AddCartItem / add_cart_item => "add-cart-item" => carts::add_item,
@@ -101,6 +103,7 @@ endpoints! {
     ApplyCartPromotion / apply_cart_promotion => "apply-cart-promotion" => carts::apply_promotion,
     RemoveCartPromotion / remove_cart_promotion => "remove-cart-promotion" => carts::remove_promotion,
     GetLowStockReport / get_low_stock_report => "get-low-stock-report" => reports::low_stock,
+    RunLowStockReport / run_low_stock_report => "run-low-stock-report" => reports::run_low_stock,
     GetSalesReport / get_sales_report => "get-sales-report" => reports::sales,
     GetProductsReport / get_products_report => "get-products-report" => reports::products,
     GetCustomersReport / get_customers_report => "get-customers-report" => reports::customers,
@@ -110,6 +113,7 @@ endpoints! {
     ReceiveReturn / receive_return => "receive-return" => returns::receive,
     RefundOrder / refund_order => "refund-order" => returns::admin_refund,
     ListOpenReturns / list_open_returns => "list-open-returns" => returns::open_returns,
+    ListPayments / list_payments => "list-payments" => payments::list,
 }
 
 /// A function's whole life: build the clients once, then serve requests

@@ -176,18 +176,75 @@ fn time_bound(
     ))
 }
 
-/// `GET /admin/orders?status=&from=&to=`: all orders, newest first.
+fn invalid_filter(message: &str) -> ApiError {
+    ApiError::bad_request("invalid_filter", message.to_string())
+}
+
+/// `orderNumber=`: `ORD-` and digits, exactly as shown to customers.
+fn order_number_filter(value: &str) -> Result<String, ApiError> {
+    let valid = value
+        .strip_prefix("ORD-")
+        .is_some_and(|d| !d.is_empty() && d.len() <= 18 && d.bytes().all(|b| b.is_ascii_digit()));
+    if valid {
+        Ok(value.to_string())
+    } else {
+        Err(invalid_filter(
+            "orderNumber must be an order number such as ORD-000042",
+        ))
+    }
+}
+
+/// `GET /admin/orders?status=&from=&to=&email=&orderNumber=`: all orders,
+/// newest first. Each filter combination is served by one index:
+/// `orderNumber` alone (`ByOrderNumber`), `email` with `from`/`to`
+/// (`ByCustomerEmail`), `status` with `from`/`to` (`ByStatus`), or only
+/// `from`/`to` (`AllOrders`); any other combination is 400 `invalid_filter`.
 pub async fn admin_list(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
     require_admin(&request)?;
     let params = query_params(&request);
+    let limit = page_limit(&params)?;
     let status = match params.get("status") {
         None => None,
         Some(s) => Some(OrderStatus::parse(s).ok_or_else(|| {
             ApiError::bad_request("invalid_status", format!("unknown order status {s}"))
         })?),
     };
+    if let Some(number) = params.get("orderNumber") {
+        if ["status", "from", "to", "email"]
+            .iter()
+            .any(|k| params.contains_key(*k))
+        {
+            return Err(invalid_filter(
+                "orderNumber finds one order and cannot be combined with status, email, from or to",
+            ));
+        }
+        let number = order_number_filter(number)?;
+        // One order at most: there is never a next page to point at.
+        if params.contains_key("cursor") {
+            return Err(ApiError::from(crate::store::InvalidCursor));
+        }
+        let order = app.store().find_order_by_number(&number).await?;
+        let page = Page {
+            items: order.into_iter().collect(),
+            next_cursor: None,
+        };
+        return Ok(json(StatusCode::OK, &views::<AdminOrderView>(page)));
+    }
+    let customer_email = match params.get("email") {
+        None => None,
+        Some(_) if status.is_some() => {
+            return Err(invalid_filter(
+                "email cannot be combined with status (email combines with from and to)",
+            ))
+        }
+        Some(e) => Some(
+            crate::domain::checkout::search_email(e)
+                .ok_or_else(|| invalid_filter("email must be an e-mail address"))?,
+        ),
+    };
     let filter = OrderFilter {
         status,
+        customer_email,
         from: time_bound(params.get("from"), false, "from")?,
         to: time_bound(params.get("to"), true, "to")?,
     };
@@ -201,11 +258,7 @@ pub async fn admin_list(app: &App, request: Request) -> Result<HttpResponse, Api
     }
     let page = app
         .store()
-        .list_orders(
-            &filter,
-            page_limit(&params)?,
-            params.get("cursor").map(String::as_str),
-        )
+        .list_orders(&filter, limit, params.get("cursor").map(String::as_str))
         .await?;
     Ok(json(StatusCode::OK, &views::<AdminOrderView>(page)))
 }

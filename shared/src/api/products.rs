@@ -234,3 +234,21 @@ pub async fn inventory(app: &App, request: Request) -> Result<HttpResponse, ApiE
         .await?;
     Ok(json(StatusCode::OK, &map_page::<_, InventoryView>(page)))
 }
+
+/// `GET /admin/inventory/{sku}/ledger`: the SKU's stock movements, newest
+/// first. An unknown SKU (or one that cannot be a SKU) is 404; a known SKU
+/// that never moved has an empty ledger.
+pub async fn stock_ledger(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    require_admin(&request)?;
+    let params = query_params(&request);
+    let limit = page_limit(&params)?;
+    let sku = sku_param(&request).map_err(|_| ApiError::NotFound("product"))?;
+    let store = app.store();
+    if store.get_product(&sku).await?.is_none() {
+        return Err(ApiError::NotFound("product"));
+    }
+    let page = store
+        .list_ledger(&sku, limit, params.get("cursor").map(String::as_str))
+        .await?;
+    Ok(json(StatusCode::OK, &page))
+}

@@ -32,6 +32,15 @@ pub async fn low_stock(app: &App, request: Request) -> Result<HttpResponse, ApiE
     Ok(json(StatusCode::OK, &report))
 }
 
+/// `POST /admin/reports/low-stock`: runs the scheduled low-stock report
+/// now, exactly as the schedule does (kept and e-mailed), and answers it in
+/// the shape of `GET /admin/reports/low-stock`. Each call is a new run.
+pub async fn run_low_stock(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    require_admin(&request)?;
+    let report = crate::inventory::low_stock_report(app).await?;
+    Ok(json(StatusCode::OK, &report))
+}
+
 /// What the client asked the answer to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {

@@ -287,7 +287,7 @@ impl DateRange {
         if (to - from).num_days() + 1 > MAX_RANGE_DAYS {
             return Err(ValidationError::new(
                 "to",
-                format!("a report covers at most {MAX_RANGE_DAYS} days"),
+                format!("a range covers at most {MAX_RANGE_DAYS} days"),
             ));
         }
         Ok(Self { from, to })

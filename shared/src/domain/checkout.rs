@@ -97,6 +97,19 @@ fn email(value: &str) -> Result<String, ValidationError> {
     }
 }
 
+/// What orders are found by their customer's e-mail with (the
+/// `customerEmail` attribute of the `ByCustomerEmail` index): the address
+/// lower-cased, so a search ignores case.
+pub fn email_search_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// An e-mail address to search orders by, as its search key; `None` when
+/// it cannot be an address checkout would have accepted.
+pub fn search_email(value: &str) -> Option<String> {
+    email(value).ok().map(|v| email_search_key(&v))
+}
+
 fn phone(value: Option<&str>) -> Result<Option<String>, ValidationError> {
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);

@@ -6,6 +6,7 @@ pub mod cart;
 pub mod checkout;
 pub mod money;
 pub mod order;
+pub mod payment_events;
 pub mod product;
 pub mod promotion;
 pub mod returns;

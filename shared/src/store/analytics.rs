@@ -8,7 +8,13 @@
 //! | `PRODUCTS#<YYYY-MM>` | `<YYYY-MM-DD>#<sku>` | a SKU's units sold, revenue and units returned that day |
 //! | `CUSTOMERS#<YYYY-MM>` | `<YYYY-MM-DD>#<customer>` | a customer's paid orders and revenue that day |
 //! | `CUSTOMER#<customer>` | `PROFILE` | the customer's first paid order day, orders, revenue |
-//! | `FACT#<orderId>` | `<fact key>` | a fact already counted |
+//! | `FACT#<orderId>` | `<fact key>`, `payment-<event key>` | a fact or payment event already recorded |
+//! | `PAYMENTS#<YYYY-MM>` | `<at>#<eventId>` | a capture, decline or refund ([`PaymentEvent`]) |
+//! | `PAYMENTS#<kind>#<YYYY-MM>` | `<at>#<eventId>` | the same event, in its kind's partition |
+//!
+//! A payment event is written twice, once per partition, so the payments
+//! list reads full pages with or without a `kind` filter (no filter
+//! expression, no short pages).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -16,10 +22,15 @@ use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWr
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 
-use super::{cancellation_codes, from_item, n, s, unexpected, Item, Store};
+use super::products::ListError;
+use super::{
+    cancellation_codes, decode_cursor, encode_cursor, from_item, n, s, to_item, unexpected,
+    InvalidCursor, Item, Page, Store,
+};
 use crate::domain::analytics::{
     month_of, CustomerDay, DateRange, DayTotals, Fact, FactKind, ProductDay,
 };
+use crate::domain::payment_events::{PaymentEvent, PaymentEventKind};
 
 /// How often a fact is retried when a concurrent fact of the same customer
 /// changed their profile in between.
@@ -237,6 +248,147 @@ impl Store {
             None => update.condition_expression("attribute_not_exists(pk)"),
         }
         .build()?)
+    }
+
+    /// Records a payment event once: `Ok(false)` when it was recorded
+    /// before (a stream record delivered again). The marker and both copies
+    /// of the event are one transaction.
+    pub async fn record_payment_event(&self, event: &PaymentEvent) -> anyhow::Result<bool> {
+        let month = month_of(event.day()?);
+        let sk = format!("{}#{}", event.at, event.event_id);
+        let marker = Put::builder()
+            .table_name(&self.tables.analytics)
+            .item("pk", s(format!("FACT#{}", event.order_id)))
+            .item("sk", s(format!("payment-{}", event.key())))
+            .item("at", s(crate::domain::now_rfc3339()))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()?;
+        let mut items = vec![TransactWriteItem::builder().put(marker).build()];
+        for pk in [
+            format!("PAYMENTS#{month}"),
+            format!("PAYMENTS#{}#{month}", event.kind.as_str()),
+        ] {
+            let mut item = to_item(event)?;
+            item.insert("pk".into(), s(pk));
+            item.insert("sk".into(), s(&sk));
+            items.push(
+                TransactWriteItem::builder()
+                    .put(
+                        Put::builder()
+                            .table_name(&self.tables.analytics)
+                            .set_item(Some(item))
+                            .build()?,
+                    )
+                    .build(),
+            );
+        }
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                let codes = cancellation_codes(&e).unwrap_or_default();
+                if codes.first().and_then(|c| c.as_deref()) == Some("ConditionalCheckFailed") {
+                    return Ok(false);
+                }
+                Err(unexpected("recording a payment event", e))
+            }
+        }
+    }
+
+    /// A page of payment events in `range` (UTC days of `at`), newest
+    /// first, optionally of one kind: one Query per month partition, newest
+    /// month first, until the page is full. The cursor is the key of the
+    /// page's last event, checked to belong to this kind and range.
+    pub async fn list_payment_events(
+        &self,
+        kind: Option<PaymentEventKind>,
+        range: DateRange,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<PaymentEvent>, ListError> {
+        let partition = |month: &str| match kind {
+            Some(k) => format!("PAYMENTS#{}#{month}", k.as_str()),
+            None => format!("PAYMENTS#{month}"),
+        };
+        let months: Vec<String> = range.months().into_iter().rev().collect();
+        // `<at>#…`: a day sorts before its own times, and '~' after them.
+        let (low, high) = (range.from.to_string(), format!("{}~", range.to));
+        let mut first_month = 0;
+        let mut start = decode_cursor(cursor, &["pk", "sk"])?;
+        if let Some(key) = &start {
+            let (Some(pk), Some(sk)) = (
+                key.get("pk").and_then(|v| v.as_s().ok()),
+                key.get("sk").and_then(|v| v.as_s().ok()),
+            ) else {
+                return Err(InvalidCursor.into());
+            };
+            first_month = months
+                .iter()
+                .position(|m| partition(m) == *pk)
+                .ok_or(InvalidCursor)?;
+            if *sk < low || *sk > high {
+                return Err(InvalidCursor.into());
+            }
+        }
+        let wanted = usize::try_from(limit).unwrap_or(0).max(1);
+        // One more than a page, so a full last page gets no cursor.
+        let mut found: Vec<(String, String, PaymentEvent)> = Vec::new();
+        'months: for month in &months[first_month..] {
+            loop {
+                let remaining = wanted + 1 - found.len();
+                let out = self
+                    .client
+                    .query()
+                    .table_name(&self.tables.analytics)
+                    .key_condition_expression("pk = :pk AND sk BETWEEN :low AND :high")
+                    .expression_attribute_values(":pk", s(partition(month)))
+                    .expression_attribute_values(":low", s(&low))
+                    .expression_attribute_values(":high", s(&high))
+                    .scan_index_forward(false)
+                    .set_exclusive_start_key(start.take())
+                    .limit(i32::try_from(remaining).unwrap_or(i32::MAX))
+                    .send()
+                    .await
+                    .map_err(|e| unexpected("listing payment events", e))?;
+                for item in out.items.unwrap_or_default() {
+                    let key = |name: &str| {
+                        item.get(name)
+                            .and_then(|v| v.as_s().ok())
+                            .cloned()
+                            .unwrap_or_default()
+                    };
+                    let (pk, sk) = (key("pk"), key("sk"));
+                    found.push((pk, sk, from_item(item)?));
+                }
+                if found.len() > wanted {
+                    break 'months;
+                }
+                match out.last_evaluated_key {
+                    Some(k) if !k.is_empty() => start = Some(k),
+                    _ => break,
+                }
+            }
+        }
+        let next_cursor = if found.len() > wanted {
+            found.truncate(wanted);
+            found.last().and_then(|(pk, sk, _)| {
+                encode_cursor(Some(&Item::from([
+                    ("pk".to_string(), s(pk)),
+                    ("sk".to_string(), s(sk)),
+                ])))
+            })
+        } else {
+            None
+        };
+        Ok(Page {
+            items: found.into_iter().map(|(_, _, e)| e).collect(),
+            next_cursor,
+        })
     }
 
     /// Every day's totals in `range`.

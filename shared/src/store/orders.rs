@@ -19,6 +19,11 @@ pub const BY_CUSTOMER_INDEX: &str = "ByCustomer";
 pub const BY_STATUS_INDEX: &str = "ByStatus";
 /// Index of all orders by time: `orderList` (= "ORDER") + `createdKey`.
 pub const ALL_ORDERS_INDEX: &str = "AllOrders";
+/// Index of an order number: `orderNumber`, keys only.
+pub const BY_ORDER_NUMBER_INDEX: &str = "ByOrderNumber";
+/// Index of a customer's orders by e-mail: `customerEmail` (lower case) +
+/// `createdKey`.
+pub const BY_CUSTOMER_EMAIL_INDEX: &str = "ByCustomerEmail";
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlaceOrderError {
@@ -63,10 +68,16 @@ pub enum ReserveError {
     Unexpected(#[from] anyhow::Error),
 }
 
-/// Filters of the admin order list.
+/// Filters of the admin order list. `status` and `customer_email` each
+/// choose an index, so at most one of them is set; both combine with
+/// `from`/`to` (the indexes' sort key).
 #[derive(Clone, Debug, Default)]
 pub struct OrderFilter {
     pub status: Option<OrderStatus>,
+    /// The customer's e-mail as [`email_search_key`] gives it.
+    ///
+    /// [`email_search_key`]: crate::domain::checkout::email_search_key
+    pub customer_email: Option<String>,
     /// Inclusive bounds on the creation time, RFC 3339.
     pub from: Option<String>,
     pub to: Option<String>,
@@ -75,6 +86,12 @@ pub struct OrderFilter {
 fn order_item(order: &Order) -> anyhow::Result<Item> {
     let mut item = to_item(order)?;
     item.insert("orderList".into(), s("ORDER"));
+    item.insert(
+        "customerEmail".into(),
+        s(crate::domain::checkout::email_search_key(
+            &order.customer.email,
+        )),
+    );
     item.insert(
         "createdKey".into(),
         s(format!("{}#{}", order.created_at, order.order_id)),
@@ -274,11 +291,30 @@ impl Store {
         limit: i32,
         cursor: Option<&str>,
     ) -> Result<Page<Order>, super::products::ListError> {
-        let (index, partition_name, partition_value) = match filter.status {
-            Some(status) => (BY_STATUS_INDEX, "status", status.as_str().to_string()),
-            None => (ALL_ORDERS_INDEX, "orderList", "ORDER".to_string()),
+        let (index, partition_name, partition_value) = match (&filter.customer_email, filter.status)
+        {
+            (Some(email), _) => (BY_CUSTOMER_EMAIL_INDEX, "customerEmail", email.clone()),
+            (None, Some(status)) => (BY_STATUS_INDEX, "status", status.as_str().to_string()),
+            (None, None) => (ALL_ORDERS_INDEX, "orderList", "ORDER".to_string()),
         };
         let start = decode_cursor(cursor, &["orderId", partition_name, "createdKey"])?;
+        if let Some(start) = &start {
+            // A cursor of another listing (another status or e-mail, or a
+            // point outside the range) is refused here rather than by
+            // DynamoDB as a fault.
+            let created = start
+                .get("createdKey")
+                .and_then(|v| v.as_s().ok())
+                .ok_or(InvalidCursor)?;
+            let outside = filter.from.as_ref().is_some_and(|f| created < f)
+                || filter
+                    .to
+                    .as_ref()
+                    .is_some_and(|t| *created > format!("{t}~"));
+            if start.get(partition_name) != Some(&s(&partition_value)) || outside {
+                return Err(InvalidCursor.into());
+            }
+        }
         let mut query = self
             .client
             .query()
@@ -313,6 +349,30 @@ impl Store {
             .await
             .map_err(|e| unexpected("listing orders", e))?;
         Ok(page_of(out.items, out.last_evaluated_key.as_ref())?)
+    }
+
+    /// The order with this order number (the `ByOrderNumber` index holds
+    /// keys only; the order is read consistently).
+    pub async fn find_order_by_number(&self, order_number: &str) -> anyhow::Result<Option<Order>> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.tables.orders)
+            .index_name(BY_ORDER_NUMBER_INDEX)
+            .key_condition_expression("orderNumber = :number")
+            .expression_attribute_values(":number", s(order_number))
+            .limit(1)
+            .send()
+            .await
+            .map_err(|e| unexpected("finding an order by number", e))?;
+        let Some(item) = out.items.and_then(|i| i.into_iter().next()) else {
+            return Ok(None);
+        };
+        let order_id = item
+            .get("orderId")
+            .and_then(|v| v.as_s().ok())
+            .ok_or_else(|| anyhow::anyhow!("an index entry without orderId"))?;
+        self.get_order(order_id).await
     }
 
     /// Moves an order to `to` if its current status allows it, recording the

@@ -330,6 +330,36 @@ impl Store {
         }
     }
 
+    /// A page of a SKU's inventory ledger, newest movement first (entry ids
+    /// start with the time of the movement).
+    pub async fn list_ledger(
+        &self,
+        sku: &Sku,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<LedgerEntry>, ListError> {
+        let start = decode_cursor(cursor, &["sku", "entryId"])?;
+        if let Some(start) = &start {
+            // A cursor from another SKU's ledger is not this one's.
+            if start.get("sku") != Some(&s(sku.as_str())) {
+                return Err(InvalidCursor.into());
+            }
+        }
+        let out = self
+            .client
+            .query()
+            .table_name(&self.tables.inventory_ledger)
+            .key_condition_expression("sku = :sku")
+            .expression_attribute_values(":sku", s(sku.as_str()))
+            .scan_index_forward(false)
+            .set_exclusive_start_key(start)
+            .limit(limit)
+            .send()
+            .await
+            .map_err(|e| unexpected("reading the inventory ledger", e))?;
+        Ok(page_of(out.items, out.last_evaluated_key.as_ref())?)
+    }
+
     /// A page of active products in SKU order.
     pub async fn list_active_products(
         &self,

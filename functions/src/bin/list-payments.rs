@@ -1,0 +1,6 @@
+//! `list-payments`: see `shared::api::Endpoint::ListPayments`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::serve::list_payments().await
+}
