@@ -11,6 +11,12 @@ test("an order placed through the API reaches SHIPPED and the dashboard shows it
   await orders.goto();
   await orders.filterByStatus("SHIPPED");
   await expect(page.getByRole("row").filter({ hasText: placed.orderNumber })).toContainText("SHIPPED");
+  // Found by its number alone (typed without the prefix), and by the customer's e-mail.
+  await orders.search(String(Number(placed.orderNumber.slice(4))));
+  await expect(orders.rows()).toHaveCount(2);
+  await expect(orders.rows().nth(1)).toContainText(placed.orderNumber);
+  await orders.search("ALICE@example.com");
+  await expect(orders.rows().filter({ hasText: placed.orderNumber })).toBeVisible();
   await orders.openOrder(placed.orderNumber);
 
   const detail = new OrderPage(page);

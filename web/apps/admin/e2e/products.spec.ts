@@ -2,7 +2,7 @@ import { ProductPage } from "./pages/ProductPage";
 import { StockPage } from "./pages/StockPage";
 import { expect, keepScreenshot, test } from "./support/fixtures";
 
-test("an administrator creates a product, sees the server's validation beside the field, and receives stock", async ({ page }) => {
+test("an administrator creates a product, sees the server's validation beside the field, receives stock and sees it in the ledger", async ({ page }) => {
   const sku = `E2E-${Date.now().toString(36).toUpperCase()}`;
   const product = new ProductPage(page);
   await product.gotoNew();
@@ -27,5 +27,8 @@ test("an administrator creates a product, sees the server's validation beside th
   await stock.receive(25, "purchase order PO-E2E received");
   await expect(page.getByText("Received 25. Available now: 25.")).toBeVisible();
   await expect(stock.available).toHaveText("25");
+  const entry = stock.ledger.getByRole("row").filter({ hasText: "purchase order PO-E2E received" });
+  await expect(entry).toContainText("+25");
+  await expect(entry).toContainText("root");
   await keepScreenshot(page, "stock-received");
 });

@@ -3,7 +3,7 @@ import { ReportsPage } from "./pages/ReportsPage";
 import { placeOrder, stockedSku, waitForStatus } from "./support/api";
 import { expect, keepScreenshot, test } from "./support/fixtures";
 
-test("the sales chart shows the day's sale and the CSV downloads", async ({ page }) => {
+test("the sales chart shows the day's sale, the CSV downloads and the low-stock report runs on demand", async ({ page }) => {
   const placed = await placeOrder(await stockedSku(), 1);
   await waitForStatus(placed.orderId, "SHIPPED");
   const today = new Date().toISOString().slice(0, 10);
@@ -23,4 +23,9 @@ test("the sales chart shows the day's sale and the CSV downloads", async ({ page
   const csv = readFileSync(await download.path(), "utf8");
   expect(csv.split(/\r?\n/)[0]).toMatch(/^period,start,end,orders/);
   expect(csv).toContain(today);
+
+  const lowStock = page.getByRole("region", { name: "Low-stock report" });
+  await lowStock.getByRole("button", { name: "Run it now" }).click();
+  await expect(lowStock.getByText(/^Generated /)).toBeVisible();
+  await keepScreenshot(page, "low-stock-report");
 });

@@ -2,7 +2,7 @@ import { OrderPage } from "./pages/OrderPage";
 import { call, deliver, placeOrder, stockedSku, tokenFor, waitForStatus } from "./support/api";
 import { expect, keepScreenshot, test } from "./support/fixtures";
 
-test("an administrator approves and receives a return and sees the refund", async ({ page }) => {
+test("an administrator approves and receives a return and sees the refund, on the order and among the payments", async ({ page }) => {
   const sku = await stockedSku();
   const placed = await placeOrder(sku, 2);
   const shipped = await waitForStatus(placed.orderId, "SHIPPED");
@@ -26,4 +26,13 @@ test("an administrator approves and receives a return and sees the refund", asyn
   await detail.expectStatus("PARTIALLY_REFUNDED");
   await expect(page.getByRole("region", { name: "Returns" }).getByText(/refunded/).first()).toBeVisible();
   await keepScreenshot(page, "return-refunded");
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Payments" }).click();
+  await page.getByLabel("Kind").selectOption("refund");
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  const refund = page.getByRole("row").filter({ hasText: placed.orderNumber }).filter({ hasText: "REFUND" });
+  await expect(refund).toContainText("REFUND");
+  await expect(refund).toContainText("too small");
+  await expect(refund).toContainText(/\$\d+\.\d\d/);
+  await keepScreenshot(page, "payments-refund");
 });

@@ -1,4 +1,3 @@
-import { hasPayments } from "@order-service/api";
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
@@ -48,9 +47,49 @@ describe("a list screen", () => {
     expect(screen.getByRole("button", { name: "Previous page" })).toBeDisabled();
   });
 
-  it.skipIf(hasPayments)("says a screen is coming while the contract lacks its endpoint", () => {
-    const { fetch } = renderWithApi(<PaymentListPage />, () => answer(500, {}));
-    expect(screen.getByRole("status")).toHaveTextContent("Coming: the payments listing needs the listPayments endpoint");
-    expect(fetch).not.toHaveBeenCalled();
+  it("shows each payment with its amount, card and reference, linked to its order", async () => {
+    renderWithApi(<PaymentListPage />, () =>
+      answer(200, {
+        items: [
+          {
+            eventId: "o-1:refund#1250",
+            kind: "refund",
+            orderId: "0193f7a2-8c4d-7e21-b5a0-4c3d2e1f0a9b",
+            orderNumber: "ORD-000042",
+            amount: { amount: 1250, currency: "USD" },
+            methodType: "card",
+            brand: "visa",
+            last4: "4242",
+            reference: "re_123",
+            declineCode: null,
+            reason: "too small",
+            at: "2026-11-22T10:00:00.000Z",
+          },
+        ],
+        nextCursor: null,
+      }),
+    );
+    const row = await screen.findByRole("row", { name: /ORD-000042/ });
+    expect(row).toHaveTextContent("REFUND");
+    expect(row).toHaveTextContent("$12.50");
+    expect(row).toHaveTextContent("card · visa · •••• 4242");
+    expect(row).toHaveTextContent("re_123");
+    expect(screen.getByRole("link", { name: "ORD-000042" })).toHaveAttribute("href", "/orders/0193f7a2-8c4d-7e21-b5a0-4c3d2e1f0a9b");
+  });
+});
+
+describe("the order filters", () => {
+  it("look an order number up on its own and an e-mail with its dates, as the API's indexes allow", async () => {
+    const { orderQuery, orderNumberOf } = await import("../src/routes/orders/OrderListPage");
+    expect(orderNumberOf("42")).toBe("ORD-000042");
+    expect(orderNumberOf("ord-000042")).toBe("ORD-000042");
+    expect(orderNumberOf("ada@example.com")).toBeUndefined();
+    const f = { status: "PAID", from: "2026-11-01", to: "2026-11-30" };
+    expect(orderQuery({ ...f, q: "ORD-000042" }, "c1")).toEqual({ query: { limit: 20, orderNumber: "ORD-000042" }, ignored: "status and dates" });
+    expect(orderQuery({ ...f, q: "ada@example.com" })).toEqual({
+      query: { limit: 20, from: "2026-11-01", to: "2026-11-30", email: "ada@example.com" },
+      ignored: "status",
+    });
+    expect(orderQuery({ ...f, q: "" }, "c1").query).toEqual({ limit: 20, cursor: "c1", from: "2026-11-01", to: "2026-11-30", status: "PAID" });
   });
 });

@@ -63,13 +63,6 @@ export function hasQueryParam(id: string, name: string): boolean {
   return (operations[id].query as readonly string[]).includes(name);
 }
 
-/** Only the query values the operation takes (and that are set). */
-export function supportedQuery(id: string, values: Record<string, string | number | boolean | undefined>) {
-  return Object.fromEntries(
-    Object.entries(values).filter(([name, value]) => value !== undefined && value !== "" && hasQueryParam(id, name)),
-  );
-}
-
 /** The JSON body of an operation's answer, from the generated types; `never` while the contract lacks it. */
 export type OperationJson<K extends string, Status extends number = 200> = K extends keyof Operations
   ? Operations[K]["responses"] extends infer R
@@ -94,32 +87,3 @@ export type OperationBody<K extends string> = K extends keyof Operations
       : never
     : never
   : never;
-
-type LooseRequest = (
-  path: string,
-  init: { params?: { query?: Record<string, unknown>; path?: Record<string, string> }; body?: unknown },
-) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-
-/**
- * A call to an operation that the generated contract may not have yet, by
- * its id: its path and method come from the generated manifest, its types
- * from the generated `operations` once present. Throws `not_found` while absent.
- */
-export async function callOperation<K extends string>(
-  client: ApiClient,
-  id: K,
-  init: { query?: Record<string, unknown>; path?: Record<string, string>; body?: unknown } = {},
-): Promise<OperationJson<K, 200> | OperationJson<K, 201>> {
-  if (!hasOperation(id)) {
-    throw new ApiError({ status: 404, code: "not_found", message: `${id} is not in this API version yet` });
-  }
-  const { method, path } = operations[id];
-  const send = client[method] as unknown as LooseRequest;
-  const data = await unwrap(
-    send(path, {
-      params: { ...(init.query ? { query: init.query } : {}), ...(init.path ? { path: init.path } : {}) },
-      ...(init.body !== undefined ? { body: init.body } : {}),
-    }),
-  );
-  return data as OperationJson<K, 200> | OperationJson<K, 201>;
-}

@@ -3,10 +3,12 @@ import { Shell } from "./Shell";
 
 export class StockPage extends Shell {
   readonly available: Locator;
+  readonly ledger: Locator;
 
   constructor(page: Page) {
     super(page);
     this.available = page.getByTestId("available");
+    this.ledger = page.getByRole("region", { name: "Ledger" });
   }
 
   async goto(sku: string) {

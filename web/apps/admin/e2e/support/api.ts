@@ -138,6 +138,9 @@ export async function availableOf(sku: string): Promise<number> {
 /** Holds (or lets go) the local carrier, so a paid order stays PAID. */
 export async function fulfilment(action: "pause" | "resume") {
   await call("POST", `/local/workers/fulfil-order/${action}`);
+  // A receive already waiting when the switch flips (the local poller long-polls
+  // for 1 s) can still take a message: let it end before relying on the pause.
+  if (action === "pause") await new Promise((resolve) => setTimeout(resolve, 1_500));
 }
 
 /** The carrier's signed `delivered` event for a shipment. */

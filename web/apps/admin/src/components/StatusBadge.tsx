@@ -22,5 +22,5 @@ const TONE: Record<string, string> = {
 
 /** A status as a word (never colour alone). */
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge badge-${TONE[status] ?? "neutral"}`}>{status.replaceAll("_", " ")}</span>;
+  return <span className={`badge badge-${TONE[status] ?? "neutral"}`}>{status.replaceAll("_", " ").toUpperCase()}</span>;
 }

@@ -63,12 +63,3 @@ export function PageHeader({ title, children, description }: { title: ReactNode;
     </div>
   );
 }
-
-/** A screen whose endpoint the API does not have yet. */
-export function Coming({ what, operation }: { what: string; operation: string }) {
-  return (
-    <div className="alert alert-info" role="status">
-      Coming: {what} needs the <code>{operation}</code> endpoint, which this version of the API does not have yet.
-    </div>
-  );
-}

@@ -148,6 +148,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/inventory/{sku}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A SKU's inventory ledger
+         * @description Every stock movement of one SKU (receipts, write-offs, restocked
+         *     returns), newest first: one Query on the InventoryLedger table, whose
+         *     entries are written in the same transaction as the stock change. A
+         *     SKU that exists but never moved has an empty list. A cursor is only
+         *     valid for the SKU it was issued for. Requires the `admin` group.
+         */
+        get: operations["getStockLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/carts": {
         parameters: {
             query?: never;
@@ -369,7 +393,18 @@ export interface paths {
          */
         get: operations["getLowStockReport"];
         put?: never;
-        post?: never;
+        /**
+         * Run the low-stock report now
+         * @description Runs the scheduled low-stock report at once, exactly as the schedule
+         *     does: every active SKU at or below its low-stock threshold (the
+         *     sparse `LowStock` index, no Scan) with units sold over the last 14
+         *     days, daily velocity and days of cover; the report is kept (it
+         *     becomes what `GET /admin/reports/low-stock` answers) and e-mailed to
+         *     the administrators. Each call is a new run with its own
+         *     `generatedAt` and e-mail. No request body is read. Requires the
+         *     `admin` group.
+         */
+        post: operations["runLowStockReport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -582,6 +617,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every payment capture, decline and refund
+         * @description Every capture, decline and refund across all orders, newest first
+         *     (by `at`, then event id), optionally of one kind and within
+         *     `from`..`to` (UTC days of `at`, both inclusive). Refunds of every
+         *     path are listed: returns, admin refunds, compensation after a failure
+         *     or a cancellation, and refunds made in the gateway's dashboard.
+         *
+         *     The events are recorded by the `sales-analytics` function from the
+         *     Orders table's stream, so an event appears shortly after the order
+         *     changes (typically under a second); each is recorded exactly once,
+         *     however often the stream delivers the change. Served by one Query
+         *     per month partition of the range (no Scan). A cursor is only valid
+         *     with the `kind` and range it was issued for. Requires the `admin`
+         *     group.
+         */
+        get: operations["listPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/carts/{cartId}/checkout": {
         parameters: {
             query?: never;
@@ -681,9 +748,9 @@ export interface paths {
         /**
          * List all orders
          * @description Every order, newest first, optionally only those in one status and/or
-         *     created within `from`..`to` (both inclusive). Requires the `admin`
-         *     group. A cursor is only valid with the same `status` filter (or lack
-         *     of one) it was issued for.
+         *     created within `from`..`to` (both inclusive), or found by order
+         *     number or by the customer's e-mail. Requires the `admin` group. A
+         *     cursor is only valid with the same filters it was issued for.
          */
         get: operations["adminListOrders"];
         put?: never;
@@ -1018,6 +1085,30 @@ export interface components {
             items: components["schemas"]["InventoryItem"][];
             nextCursor: components["schemas"]["NextCursor"];
         };
+        /** @description One stock movement of a SKU. */
+        LedgerEntry: {
+            sku: components["schemas"]["Sku"];
+            /**
+             * @description `<at>#<uuid v7>`: unique, and sorts by time.
+             * @example 2025-01-15T10:30:00.000Z#0194687a-2b3c-7d4e-8f90-a1b2c3d4e5f6
+             */
+            entryId: string;
+            /**
+             * Format: int64
+             * @description Units added to on-hand stock (negative for a write-off).
+             * @example 10
+             */
+            delta: number;
+            /** @example purchase order PO-1001 received */
+            reason: string;
+            /** @description The `sub` of the administrator who adjusted the stock or received the return (`seed` for the local demo catalog's opening stock). */
+            actor: string;
+            at: components["schemas"]["Timestamp"];
+        };
+        LedgerPage: {
+            items: components["schemas"]["LedgerEntry"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
         /** @description Pass as `?cursor=` to get the next page; null on the last page. */
         NextCursor: string | null;
         /** @enum {string} */
@@ -1077,6 +1168,27 @@ export interface components {
             /** @description Why it does not apply now (the same codes as PUT /carts/{cartId}/promotion answers). */
             reasonCode?: string;
             reason?: string;
+        };
+        /** @description A low-stock report (the same schema `getLowStockReport` answers inline). */
+        LowStockReport: {
+            generatedAt: components["schemas"]["Timestamp"];
+            windowDays: number;
+            outOfStock: number;
+            emailedTo: string[];
+            items: {
+                sku: components["schemas"]["Sku"];
+                name: string;
+                available: number;
+                onHand: number;
+                reserved: number;
+                threshold: number;
+                outOfStock: boolean;
+                allowBackorder: boolean;
+                unitsSold: number;
+                dailyVelocity: number;
+                /** @description Null without recent sales. */
+                daysOfCover?: number | null;
+            }[];
         };
         SalesFigures: {
             /**
@@ -1409,6 +1521,45 @@ export interface components {
             refundId?: string | null;
             refunded?: components["schemas"]["Money"] | null;
             updatedAt: components["schemas"]["Timestamp"];
+        };
+        /** @description One capture, decline or refund of an order's payment. */
+        PaymentEvent: {
+            /**
+             * @description Unique and stable (`<orderId>:<capture|decline|refund#<refunded so far>>`); opaque.
+             * @example 0193f7a2-8c4d-7e21-b5a0-4c3d2e1f0a9b:refund#2250
+             */
+            eventId: string;
+            /** @enum {string} */
+            kind: "capture" | "decline" | "refund";
+            /** Format: uuid */
+            orderId: string;
+            /** @example ORD-000042 */
+            orderNumber: string;
+            /** @description Captured, attempted (a decline) or refunded by this event. */
+            amount: components["schemas"]["Money"];
+            /** @example card */
+            methodType: string | null;
+            /** @example visa */
+            brand: string | null;
+            /** @example 4242 */
+            last4: string | null;
+            /** @description The gateway's payment id for a capture or decline (null when the gateway gave none), its refund id for a refund. */
+            reference: string | null;
+            /** @description A decline's code (e.g. `card_declined`, `insufficient_funds`); null for other kinds. */
+            declineCode: string | null;
+            /**
+             * @description A refund's reason: the return's or admin refund's reason, or the
+             *     reason the order was cancelled or failed; null when the order does
+             *     not say (a refund made in the gateway's dashboard, a compensation
+             *     refund recorded before the order was marked failed) and for
+             *     captures and declines.
+             */
+            reason: string | null;
+            at: components["schemas"]["Timestamp"];
+        };
+        PaymentEventPage: {
+            items: components["schemas"]["PaymentEvent"][];
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /** @description An order with the fields only administrators see. */
         AdminOrder: components["schemas"]["Order"] & {
@@ -2087,6 +2238,74 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getStockLedger: {
+        parameters: {
+            query?: {
+                /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextCursor` of the previous page of the same listing. A cursor not issued for this listing is 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The product's SKU. A value that is not a valid SKU code answers 404.
+                 * @example TEE-BLACK-M
+                 */
+                sku: components["schemas"]["Sku"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ledger entries, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerPage"];
+                };
+            };
+            /** @description `invalid_limit` or `invalid_cursor` (including a cursor of another SKU's ledger). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_limit",
+                     *         "message": "limit must be an integer from 1 to 100"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `not_found`: no product has this SKU ("product not found"). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "product not found"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
     createCart: {
         parameters: {
             query?: never;
@@ -2679,6 +2898,29 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    runLowStockReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report just generated, in the schema of `getLowStockReport`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LowStockReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getSalesReport: {
         parameters: {
             query?: {
@@ -3207,6 +3449,69 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listPayments: {
+        parameters: {
+            query?: {
+                /** @description Only events of this kind. Any other value is 400 `invalid_filter`. */
+                kind?: "capture" | "decline" | "refund";
+                /**
+                 * @description First UTC day, `YYYY-MM-DD` (default 29 days before `to`). Otherwise 400 `invalid_date`.
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description Last UTC day, included, `YYYY-MM-DD` (default today). `from`
+                 *     after `to`, or a range over 366 days, is 400 `invalid_date`.
+                 * @example 2026-11-30
+                 */
+                to?: string;
+                /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextCursor` of the previous page of the same listing. A cursor not issued for this listing is 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of payment events, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentEventPage"];
+                };
+            };
+            /**
+             * @description `invalid_filter` (`kind` not capture, decline or refund),
+             *     `invalid_date` (a date that is not `YYYY-MM-DD`, `from` after
+             *     `to`, a range over 366 days), `invalid_limit` or `invalid_cursor`
+             *     (including a cursor issued for another kind or range).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_filter",
+                     *         "message": "kind must be capture, decline or refund"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     checkout: {
         parameters: {
             query?: never;
@@ -3454,6 +3759,24 @@ export interface operations {
                  *     `invalid_date`; `from` after `to` is also 400 `invalid_date`.
                  */
                 to?: string;
+                /**
+                 * @description Only the order with this number, exactly as shown to customers
+                 *     (`ORD-` and digits); the page then holds at most one order and
+                 *     `nextCursor` is null. Cannot be combined with `status`, `email`,
+                 *     `from`, `to` or `cursor`. Served by the `ByOrderNumber` index.
+                 *     Otherwise 400 `invalid_filter` (`invalid_cursor` with a cursor).
+                 * @example ORD-000042
+                 */
+                orderNumber?: string;
+                /**
+                 * @description Only orders whose customer e-mail (as given at checkout) equals
+                 *     this address, ignoring case. Combines with `from` and `to`; not
+                 *     with `status` or `orderNumber` (400 `invalid_filter`). Served by
+                 *     the `ByCustomerEmail` index. A value that is not an e-mail address
+                 *     is 400 `invalid_filter`.
+                 * @example ada@example.com
+                 */
+                email?: string;
                 /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description The opaque `nextCursor` of the previous page of the same listing. A cursor not issued for this listing is 400 `invalid_cursor`. */
@@ -3474,7 +3797,14 @@ export interface operations {
                     "application/json": components["schemas"]["AdminOrderPage"];
                 };
             };
-            /** @description `invalid_status`, `invalid_date`, `invalid_limit` or `invalid_cursor`. */
+            /**
+             * @description `invalid_status`, `invalid_date`, `invalid_limit`,
+             *     `invalid_cursor` (including a cursor issued for other filters), or
+             *     `invalid_filter`: a malformed `orderNumber` or `email`, or a
+             *     combination no index serves. Allowed combinations: `orderNumber`
+             *     alone; `email` with `from`/`to`; `status` with `from`/`to`;
+             *     `from`/`to` alone.
+             */
             400: {
                 headers: {
                     [name: string]: unknown;

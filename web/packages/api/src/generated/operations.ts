@@ -39,6 +39,8 @@ export const operations = {
       "status",
       "from",
       "to",
+      "orderNumber",
+      "email",
       "limit",
       "cursor"
     ]
@@ -149,6 +151,14 @@ export const operations = {
       "granularity"
     ]
   },
+  "getStockLedger": {
+    "method": "GET",
+    "path": "/admin/inventory/{sku}/ledger",
+    "query": [
+      "limit",
+      "cursor"
+    ]
+  },
   "listInventory": {
     "method": "GET",
     "path": "/admin/inventory",
@@ -170,6 +180,17 @@ export const operations = {
     "method": "GET",
     "path": "/admin/returns",
     "query": [
+      "limit",
+      "cursor"
+    ]
+  },
+  "listPayments": {
+    "method": "GET",
+    "path": "/admin/payments",
+    "query": [
+      "kind",
+      "from",
+      "to",
       "limit",
       "cursor"
     ]
@@ -223,6 +244,11 @@ export const operations = {
   "requestReturn": {
     "method": "POST",
     "path": "/orders/{orderId}/returns",
+    "query": []
+  },
+  "runLowStockReport": {
+    "method": "POST",
+    "path": "/admin/reports/low-stock",
     "query": []
   },
   "updateCartItem": {

@@ -1,6 +1,6 @@
 /** Stock per SKU: list (with the low-stock filter), receive or adjust, the SKU's ledger. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { callOperation, hasOperation, unwrap, type OperationBody, type OperationJson } from "../client";
+import { unwrap, type OperationBody, type OperationJson } from "../client";
 import { useApiClient } from "../context";
 import type { components } from "../generated/openapi";
 import { queryKeysFactory, type PageQuery } from "./keys";
@@ -9,8 +9,8 @@ import { reportKeys } from "./reports";
 
 export type InventoryItem = components["schemas"]["InventoryItem"];
 export type StockAdjustment = OperationBody<"adjustStock">;
-/** A ledger entry, typed from the contract once getStockLedger is in it. */
 export type LedgerPage = OperationJson<"getStockLedger">;
+export type LedgerEntry = LedgerPage["items"][number];
 
 export const inventoryKeys = queryKeysFactory("inventory");
 export const ledgerKeys = queryKeysFactory("stock-ledger");
@@ -72,15 +72,11 @@ export function useAdjustStock(sku: string) {
   });
 }
 
-/** Whether the API has the ledger endpoint yet (it arrives with a later contract). */
-export const hasStockLedger = hasOperation("getStockLedger");
-
 export function useStockLedger(sku: string, query: PageQuery = {}) {
   const client = useApiClient();
   return useQuery({
     queryKey: ledgerKeys.detail(sku, query),
-    queryFn: () => callOperation(client, "getStockLedger", { path: { sku }, query }) as Promise<LedgerPage>,
-    enabled: hasStockLedger,
+    queryFn: () => unwrap(client.GET("/admin/inventory/{sku}/ledger", { params: { path: { sku }, query } })),
     placeholderData: keepPreviousData,
   });
 }

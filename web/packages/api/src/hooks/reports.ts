@@ -1,6 +1,6 @@
 /** Reports: sales, products, customers (JSON or CSV) and the low-stock report. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { callOperation, hasOperation, unwrap, type ApiClient, type OperationJson, type OperationQuery } from "../client";
+import { unwrap, type ApiClient, type OperationJson, type OperationQuery } from "../client";
 import { useApiClient } from "../context";
 import { queryKeysFactory } from "./keys";
 
@@ -46,14 +46,11 @@ export function useLowStockReport() {
   });
 }
 
-/** Whether the API can run the low-stock report on demand yet. */
-export const canRunLowStockReport = hasOperation("runLowStockReport");
-
 export function useRunLowStockReport() {
   const client = useApiClient();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => callOperation(client, "runLowStockReport") as Promise<LowStockReport>,
+    mutationFn: () => unwrap(client.POST("/admin/reports/low-stock")),
     onSuccess: (report) => {
       queryClient.setQueryData(reportKeys.detail("low-stock"), report);
       return queryClient.invalidateQueries({ queryKey: reportKeys.detail("low-stock") });

@@ -1,4 +1,4 @@
-import { hasStockLedger, useAdjustStock, useInventoryItem, useStockLedger, type LedgerPage } from "@order-service/api";
+import { useAdjustStock, useInventoryItem, useStockLedger } from "@order-service/api";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
@@ -6,7 +6,7 @@ import { Link, useParams } from "react-router";
 import { z } from "zod";
 import { Field } from "../../components/Field";
 import { Pager, useCursorPages } from "../../components/Pager";
-import { Coming, Empty, ErrorState, FormError, Loading, PageHeader } from "../../components/states";
+import { Empty, ErrorState, FormError, Loading, PageHeader } from "../../components/states";
 import { applyServerError } from "../../lib/forms";
 import { formatDateTime } from "../../lib/format";
 
@@ -36,7 +36,7 @@ export function Component() {
       </div>
       <section className="card" aria-labelledby="ledger-heading">
         <h2 id="ledger-heading">Ledger</h2>
-        {hasStockLedger ? <Ledger sku={sku} /> : <Coming what="the SKU's ledger history" operation="getStockLedger" />}
+        <Ledger sku={sku} />
       </section>
     </>
   );
@@ -134,18 +134,11 @@ function AdjustStockForm({ sku }: { sku: string }) {
   );
 }
 
-/**
- * The generated type once the contract has getStockLedger; until then the
- * shape the coming endpoint is specified with (this part never renders then).
- */
-type LedgerView = [LedgerPage] extends [never]
-  ? { items: { sku: string; entryId: string; delta: number; reason: string; actor: string; at: string }[]; nextCursor: string | null }
-  : LedgerPage;
 
 function Ledger({ sku }: { sku: string }) {
   const pages = useCursorPages(sku);
   const ledger = useStockLedger(sku, { limit: 20, ...(pages.cursor ? { cursor: pages.cursor } : {}) });
-  const page = ledger.data as LedgerView | undefined;
+  const page = ledger.data;
   if (ledger.isPending) return <Loading label="Loading the ledger…" />;
   if (ledger.isError) return <ErrorState error={ledger.error} retry={() => void ledger.refetch()} />;
   if (!page || page.items.length === 0) return <Empty>No stock movements yet.</Empty>;

@@ -1,36 +1,16 @@
-import { formatMoney, hasPayments, usePayments, type PaymentsPage } from "@order-service/api";
+import { formatMoney, usePayments, type PaymentsQuery } from "@order-service/api";
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 import { Pager, useCursorPages } from "../../components/Pager";
 import { StatusBadge } from "../../components/StatusBadge";
-import { Coming, Empty, ErrorState, Loading, PageHeader } from "../../components/states";
+import { Empty, ErrorState, Loading, PageHeader } from "../../components/states";
 import { formatDateTime } from "../../lib/format";
-
-/**
- * The generated type once the contract has listPayments; until then the shape
- * the coming endpoint is specified with (this part never renders then).
- */
-type PaymentsView = [PaymentsPage] extends [never] ? { items: Row[]; nextCursor: string | null } : PaymentsPage;
-type Row = {
-  eventId: string;
-  kind: string;
-  orderId: string;
-  orderNumber: string;
-  amount: { amount: number; currency: string };
-  methodType?: string | null;
-  brand?: string | null;
-  last4?: string | null;
-  reference?: string | null;
-  declineCode?: string | null;
-  reason?: string | null;
-  at: string;
-};
 
 export function Component() {
   return (
     <>
       <PageHeader title="Payments" description="Every capture, decline and refund across orders, newest first." />
-      {hasPayments ? <Payments /> : <Coming what="the payments listing" operation="listPayments" />}
+      <Payments />
     </>
   );
 }
@@ -40,8 +20,15 @@ function Payments() {
   const filters = { kind: params.get("kind") ?? "", from: params.get("from") ?? "", to: params.get("to") ?? "" };
   const [draft, setDraft] = useState(filters);
   const pages = useCursorPages(params.toString());
-  const payments = usePayments({ ...filters, limit: 20, cursor: pages.cursor });
-  const page = payments.data as PaymentsView | undefined;
+  const query: PaymentsQuery = {
+    limit: 20,
+    ...(filters.kind ? { kind: filters.kind as NonNullable<PaymentsQuery["kind"]> } : {}),
+    ...(filters.from ? { from: filters.from } : {}),
+    ...(filters.to ? { to: filters.to } : {}),
+    ...(pages.cursor ? { cursor: pages.cursor } : {}),
+  };
+  const payments = usePayments(query);
+  const page = payments.data;
   const items = page?.items ?? [];
 
   function apply(event: FormEvent) {

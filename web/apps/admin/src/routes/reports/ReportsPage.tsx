@@ -1,5 +1,4 @@
 import {
-  canRunLowStockReport,
   formatMoney,
   isApiError,
   useCustomersReport,
@@ -306,13 +305,9 @@ function LowStock() {
     <section className="card" aria-labelledby="low-stock-heading">
       <div className="row spread">
         <h2 id="low-stock-heading">Low-stock report</h2>
-        {canRunLowStockReport ? (
-          <button type="button" className="button small" disabled={run.isPending} onClick={() => run.mutate()}>
-            {run.isPending ? "Running…" : "Run it now"}
-          </button>
-        ) : (
-          <span className="muted small">Running it on demand is coming with the next API version.</span>
-        )}
+        <button type="button" className="button small" disabled={run.isPending} onClick={() => run.mutate()}>
+          {run.isPending ? "Running…" : "Run it now"}
+        </button>
       </div>
       <FormError error={run.error} />
       {report.isPending ? (
