@@ -238,7 +238,7 @@ function Products({ range }: { range: Range }) {
       ) : products.isError ? (
         <ErrorState error={products.error} retry={() => void products.refetch()} />
       ) : (
-        <div className="grid-2">
+        <div className="stack">
           <div>
             <h3>Top sellers</h3>
             <ProductTable items={products.data.topSellers} caption="Top sellers" />
