@@ -13,6 +13,7 @@ use crate::domain::money::Money;
 use crate::domain::order::{
     AppliedPromotion, Order, OrderLine, OrderStatus, PaymentRecord, Shipment, StatusChange,
 };
+use crate::domain::ValidationError;
 use crate::store::orders::OrderFilter;
 use crate::store::Page;
 use crate::App;
@@ -193,10 +194,7 @@ pub async fn admin_list(app: &App, request: Request) -> Result<HttpResponse, Api
     };
     if let (Some(from), Some(to)) = (&filter.from, &filter.to) {
         if from > to {
-            return Err(ApiError::bad_request(
-                "invalid_date",
-                "from must not be after to",
-            ));
+            return Err(ValidationError::range("from", "must not be after to").into());
         }
     }
     let page = app
