@@ -107,7 +107,10 @@ pub async fn carrier_webhook(app: &App, request: Request) -> Result<HttpResponse
             Err(StepWriteError::Unexpected(e)) => return Err(e.into()),
         }
     }
-    Err(ApiError::conflict("busy", "the order kept changing; retry"))
+    Err(ApiError::conflict(
+        "order_busy",
+        "the order kept changing; retry",
+    ))
 }
 
 /// One entry of an order's tracking timeline.
