@@ -456,12 +456,160 @@ async fn bad_input_gets_a_4xx_json_error_and_writes_nothing() {
     assert_eq!(app.stock("TEE").await, (5, 0, 5));
     assert_eq!(app.get("/products/NOPE", None).await.status, 404);
     assert_eq!(app.get("/products?limit=0", None).await.status, 400);
-    assert_eq!(app.get("/products?cursor=forged", None).await.status, 400);
+    // Well formed (base64url) but never issued: 422, as for any rule the
+    // schema cannot state.
+    let r = app.get("/products?cursor=forged", None).await;
+    assert_eq!(r.status, 422, "{r:?}");
+    assert_eq!(r.body["error"]["code"], "invalid_cursor");
     assert_eq!(
         app.get("/orders/not-a-uuid", Some(&alice)).await.status,
         404
     );
     assert_eq!(app.get("/carts/not-a-uuid", None).await.status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_are_read_as_openapi_yaml_describes_them() {
+    let app = spawn_app().await;
+    app.create_product("TEE", 2_500, 5).await;
+    let admin = app.admin_token();
+    let product = |extra: Value| {
+        let mut body = json!({"name": "Tee", "price": {"amount": 2500, "currency": "USD"}});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+
+    // An integer may carry a zero fraction; a fraction or null is refused.
+    let cart = app.cart_with(None, &[]).await;
+    let items = format!("/carts/{cart}/items");
+    let r = app
+        .post(&items, None, json!({"sku": "TEE", "quantity": 2.0}))
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["lines"][0]["quantity"], 2);
+    let r = app
+        .post(&items, None, json!({"sku": "TEE", "quantity": 1.5}))
+        .await;
+    assert_eq!(
+        (r.status, r.body["error"]["code"].as_str()),
+        (400, Some("invalid_body"))
+    );
+    let r = app
+        .send(
+            "PUT",
+            "/admin/products/TEE",
+            Some(&admin),
+            &[],
+            Some(product(json!({"weightGrams": 250.0})).to_string()),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["weightGrams"], 250);
+
+    // `sku` on an update may be absent or the path's, never null.
+    let r = app
+        .send(
+            "PUT",
+            "/admin/products/TEE",
+            Some(&admin),
+            &[],
+            Some(product(json!({"sku": null})).to_string()),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["error"]["code"].as_str()),
+        (400, Some("invalid_body")),
+        "{r:?}"
+    );
+    let r = app
+        .send(
+            "PUT",
+            "/admin/products/TEE",
+            Some(&admin),
+            &[],
+            Some(product(json!({"sku": "MUG"})).to_string()),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["error"]["code"].as_str()),
+        (422, Some("sku_mismatch")),
+        "{r:?}"
+    );
+
+    // Unknown fields are ignored everywhere, promotions included.
+    let r = app
+        .post(
+            "/admin/promotions",
+            Some(&admin),
+            json!({"code": "EXTRA", "type": "PERCENTAGE", "percentOff": 10, "note": "ignored"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+
+    // Text is measured as sent: trailing spaces count towards the limit.
+    let r = app
+        .send(
+            "PUT",
+            "/admin/products/TEE",
+            Some(&admin),
+            &[],
+            Some(product(json!({"name": format!("{} ", "n".repeat(200))})).to_string()),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["error"]["code"].as_str()),
+        (400, Some("invalid_field")),
+        "{r:?}"
+    );
+
+    // Dates out of order are 422 `invalid_range`.
+    let r = app
+        .get(
+            "/admin/reports/sales?from=2026-02-01&to=2026-01-01",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["error"]["code"].as_str()),
+        (422, Some("invalid_range")),
+        "{r:?}"
+    );
+    let r = app
+        .get("/admin/orders?from=2026-02-01&to=2026-01-01", Some(&admin))
+        .await;
+    assert_eq!(
+        (r.status, r.body["error"]["code"].as_str()),
+        (422, Some("invalid_range")),
+        "{r:?}"
+    );
+
+    // A signed carrier event without a tracking number is the sender's
+    // mistake (400), not a fault (DynamoDB refuses an empty key).
+    let body = json!({"eventId": "evt-1", "trackingNumber": "", "type": "delivered",
+                      "occurredAt": "2030-01-01T10:00:00Z"})
+    .to_string();
+    let signature = shared::webhooks::signature::sign(
+        local::LOCAL_CARRIER_WEBHOOK_SECRET,
+        tests::chrono_now(),
+        body.as_bytes(),
+    )
+    .unwrap();
+    let r = app
+        .send(
+            "POST",
+            "/webhooks/carrier",
+            None,
+            &[("carrier-signature", signature.as_str())],
+            Some(body),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["error"]["code"].as_str()),
+        (400, Some("invalid_field")),
+        "{r:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -646,7 +794,7 @@ async fn products_and_orders_page_with_a_cursor() {
         app.get(&format!("/orders?limit=2&cursor={next}"), Some(&bob))
             .await
             .status,
-        400,
+        422,
         "a cursor is not a way into another customer's orders"
     );
 

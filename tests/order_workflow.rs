@@ -297,7 +297,7 @@ async fn a_checkout_with_a_card_number_or_cvc_is_refused_and_nothing_is_kept() {
         let mut body = checkout_body_with("card@example.com", "pm_card_visa", "62701");
         body["payment"] = payment;
         let r = app.checkout(&cart, &alice, &format!("k{i}"), &body).await;
-        assert_eq!(r.status, 400, "{r:?}");
+        assert_eq!(r.status, 422, "{r:?}");
         assert_eq!(r.body["error"]["code"], "card_data_not_accepted");
         assert!(
             !r.body.to_string().contains("4242"),

@@ -110,29 +110,40 @@ async fn codes_apply_only_when_they_should_and_say_why_not() {
     let admin = app.admin_token();
     let alice = app.token("alice");
 
-    // Admin CRUD, with validation.
-    for (body, field) in [
+    // Admin CRUD, with validation: 400 for a value that breaks the schema,
+    // 422 `invalid_range` for well-formed dates out of order.
+    for (body, field, status) in [
         (
             json!({"code": "BAD", "type": "PERCENTAGE", "percentOff": 0}),
             "percentOff",
+            400,
         ),
-        (json!({"code": "BAD", "type": "BOGUS"}), "type"),
+        (json!({"code": "BAD", "type": "BOGUS"}), "type", 400),
         (
             json!({"code": "a b", "type": "PERCENTAGE", "percentOff": 5}),
             "code",
+            400,
         ),
         (
             json!({"code": "BAD", "type": "FIXED_AMOUNT", "amountOff": {"amount": 100, "currency": "EUR"}}),
             "amountOff",
+            400,
         ),
         (
             json!({"code": "BAD", "type": "PERCENTAGE", "percentOff": 5,
                    "startsAt": "2030-01-02T00:00:00Z", "endsAt": "2030-01-01T00:00:00Z"}),
             "endsAt",
+            422,
         ),
     ] {
         let r = app.post("/admin/promotions", Some(&admin), body).await;
-        assert_eq!(r.status, 400, "{r:?}");
+        assert_eq!(r.status, status, "{r:?}");
+        let code = if status == 400 {
+            "invalid_field"
+        } else {
+            "invalid_range"
+        };
+        assert_eq!(r.body["error"]["code"], code, "{r:?}");
         assert!(
             r.body["error"]["message"]
                 .as_str()

@@ -6,6 +6,8 @@ use http::StatusCode;
 use lambda_http::Request;
 use serde::Deserialize;
 
+use crate::domain::json_input::whole_number;
+
 use super::{json, json_body, optional_identity, path_param, ApiError, HttpResponse};
 use crate::auth::Identity;
 use crate::domain::cart::{
@@ -20,11 +22,13 @@ use crate::App;
 #[derive(Deserialize)]
 struct AddItemInput {
     sku: String,
+    #[serde(deserialize_with = "whole_number")]
     quantity: i64,
 }
 
 #[derive(Deserialize)]
 struct SetQuantityInput {
+    #[serde(deserialize_with = "whole_number")]
     quantity: i64,
 }
 

@@ -102,10 +102,12 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
     let raw: serde_json::Value = json_body(&request)?;
     if contains_card_data(&raw) {
         // Refused before anything is stored; the message echoes nothing.
-        return Err(ApiError::bad_request(
-            "card_data_not_accepted",
-            "card numbers and security codes are never accepted: send the payment-method token (pm_...) from the payment gateway",
-        ));
+        // 422: the body may well match the schema (a card number fits a
+        // free-text field); the rule is about what the value is.
+        return Err(ApiError::Unprocessable {
+            code: "card_data_not_accepted",
+            message: "card numbers and security codes are never accepted: send the payment-method token (pm_...) from the payment gateway".into(),
+        });
     }
     let input: CheckoutInput = serde_json::from_value(raw.clone()).map_err(|e| {
         ApiError::bad_request(

@@ -37,8 +37,17 @@ pub enum ApiError {
     Unexpected(#[from] anyhow::Error),
 }
 
+/// 400 is for a request that breaks the published schema (`openapi.yaml`);
+/// 422 for one that matches it but breaks a rule no schema can state (two
+/// values out of order, a cursor this listing never issued, card data).
 impl From<ValidationError> for ApiError {
     fn from(e: ValidationError) -> Self {
+        if e.range {
+            return ApiError::Unprocessable {
+                code: "invalid_range",
+                message: e.to_string(),
+            };
+        }
         ApiError::BadRequest {
             code: "invalid_field",
             message: e.to_string(),
@@ -48,9 +57,9 @@ impl From<ValidationError> for ApiError {
 
 impl From<InvalidCursor> for ApiError {
     fn from(_: InvalidCursor) -> Self {
-        ApiError::BadRequest {
+        ApiError::Unprocessable {
             code: "invalid_cursor",
-            message: "the cursor is not valid".into(),
+            message: "the cursor was not issued by this listing".into(),
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::domain::money::Money;
 use crate::domain::order::{
     AppliedPromotion, Order, OrderLine, OrderStatus, PaymentRecord, Shipment, StatusChange,
 };
+use crate::domain::ValidationError;
 use crate::store::orders::OrderFilter;
 use crate::store::Page;
 use crate::App;
@@ -176,8 +177,18 @@ fn time_bound(
     ))
 }
 
+/// A malformed filter value: 400, as the spec's pattern or format says.
 fn invalid_filter(message: &str) -> ApiError {
     ApiError::bad_request("invalid_filter", message.to_string())
+}
+
+/// Filters that are each well-formed but that no index serves together:
+/// 422, since the request matches the schema.
+fn uncombinable_filters(message: &str) -> ApiError {
+    ApiError::Unprocessable {
+        code: "invalid_filter",
+        message: message.to_string(),
+    }
 }
 
 /// `orderNumber=`: `ORD-` and digits, exactly as shown to customers.
@@ -198,7 +209,7 @@ fn order_number_filter(value: &str) -> Result<String, ApiError> {
 /// newest first. Each filter combination is served by one index:
 /// `orderNumber` alone (`ByOrderNumber`), `email` with `from`/`to`
 /// (`ByCustomerEmail`), `status` with `from`/`to` (`ByStatus`), or only
-/// `from`/`to` (`AllOrders`); any other combination is 400 `invalid_filter`.
+/// `from`/`to` (`AllOrders`); any other combination is 422 `invalid_filter`.
 pub async fn admin_list(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
     require_admin(&request)?;
     let params = query_params(&request);
@@ -214,7 +225,7 @@ pub async fn admin_list(app: &App, request: Request) -> Result<HttpResponse, Api
             .iter()
             .any(|k| params.contains_key(*k))
         {
-            return Err(invalid_filter(
+            return Err(uncombinable_filters(
                 "orderNumber finds one order and cannot be combined with status, email, from or to",
             ));
         }
@@ -233,7 +244,7 @@ pub async fn admin_list(app: &App, request: Request) -> Result<HttpResponse, Api
     let customer_email = match params.get("email") {
         None => None,
         Some(_) if status.is_some() => {
-            return Err(invalid_filter(
+            return Err(uncombinable_filters(
                 "email cannot be combined with status (email combines with from and to)",
             ))
         }
@@ -250,10 +261,7 @@ pub async fn admin_list(app: &App, request: Request) -> Result<HttpResponse, Api
     };
     if let (Some(from), Some(to)) = (&filter.from, &filter.to) {
         if from > to {
-            return Err(ApiError::bad_request(
-                "invalid_date",
-                "from must not be after to",
-            ));
+            return Err(ValidationError::range("from", "must not be after to").into());
         }
     }
     let page = app

@@ -26,7 +26,14 @@ pub async fn list(app: &App, request: Request) -> Result<HttpResponse, ApiError>
         params.get("to").map(String::as_str),
         chrono::Utc::now().date_naive(),
     )
-    .map_err(|e| ApiError::bad_request("invalid_date", e.to_string()))?;
+    .map_err(|e| {
+        if e.range {
+            // Two well-formed dates that do not make a range: 422.
+            ApiError::from(e)
+        } else {
+            ApiError::bad_request("invalid_date", e.to_string())
+        }
+    })?;
     let page = app
         .store()
         .list_payment_events(kind, range, limit, params.get("cursor").map(String::as_str))

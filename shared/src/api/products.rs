@@ -151,10 +151,11 @@ pub async fn update(app: &App, request: Request) -> Result<HttpResponse, ApiErro
     let sku = sku_param(&request)?;
     let input: ProductInput = json_body(&request)?;
     if input.sku.as_deref().is_some_and(|s| s != sku.as_str()) {
-        return Err(ApiError::bad_request(
-            "sku_mismatch",
-            "the body's sku differs from the path's",
-        ));
+        // 422: each SKU is well formed; they only disagree with each other.
+        return Err(ApiError::Unprocessable {
+            code: "sku_mismatch",
+            message: "the body's sku differs from the path's".into(),
+        });
     }
     let details = input.details(&super::shop_currency(app)?)?;
     let product = app

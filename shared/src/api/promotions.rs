@@ -83,10 +83,11 @@ pub async fn update(app: &App, request: Request) -> Result<HttpResponse, ApiErro
         .as_deref()
         .is_some_and(|c| parse_code(c).ok().as_deref() != Some(code.as_str()))
     {
-        return Err(ApiError::bad_request(
-            "invalid_field",
-            "code: a promotion's code cannot change",
-        ));
+        // 422: each code is well formed; they only disagree with each other.
+        return Err(ApiError::Unprocessable {
+            code: "code_mismatch",
+            message: "code: a promotion's code cannot change".into(),
+        });
     }
     let promotion = input.into_promotion(&code, &super::shop_currency(app)?, &now_rfc3339())?;
     let updated = app

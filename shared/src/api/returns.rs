@@ -85,14 +85,13 @@ fn after_delivery(order: &Order) -> Result<(), ApiError> {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct ReturnLineInput {
     sku: String,
+    #[serde(deserialize_with = "crate::domain::json_input::whole_number")]
     quantity: i64,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct ReturnInput {
     lines: Vec<ReturnLineInput>,
     reason: String,
@@ -169,7 +168,6 @@ pub async fn request(app: &App, request: Request) -> Result<HttpResponse, ApiErr
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct DecisionInput {
     #[serde(default)]
     note: Option<String>,
@@ -243,14 +241,12 @@ pub async fn reject(app: &App, request: Request) -> Result<HttpResponse, ApiErro
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct ReceivedLineInput {
     sku: String,
     disposition: Disposition,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct ReceiveInput {
     lines: Vec<ReceivedLineInput>,
 }
@@ -358,7 +354,6 @@ pub async fn receive(app: &App, request: Request) -> Result<HttpResponse, ApiErr
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RefundInput {
     amount: crate::domain::promotion::MoneyInput,
     reason: String,

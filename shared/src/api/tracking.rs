@@ -49,6 +49,8 @@ pub async fn carrier_webhook(app: &App, request: Request) -> Result<HttpResponse
         ));
     }
     let event_id = crate::domain::text("eventId", &input.event_id, true, 100)?;
+    // Checked before the lookup: DynamoDB refuses an empty key value.
+    let tracking_number = crate::domain::text("trackingNumber", &input.tracking_number, true, 100)?;
     let at = chrono::DateTime::parse_from_rfc3339(&input.occurred_at)
         .map_err(|_| {
             ApiError::bad_request("invalid_field", "occurredAt: must be an RFC 3339 time")
@@ -71,7 +73,7 @@ pub async fn carrier_webhook(app: &App, request: Request) -> Result<HttpResponse
     let store = app.store();
     for _ in 0..3 {
         let order = store
-            .find_order_by_tracking_number(&input.tracking_number)
+            .find_order_by_tracking_number(&tracking_number)
             .await?
             .ok_or(ApiError::NotFound("shipment"))?;
         if !matches!(order.status, OrderStatus::Shipped | OrderStatus::Delivered) {
@@ -105,7 +107,10 @@ pub async fn carrier_webhook(app: &App, request: Request) -> Result<HttpResponse
             Err(StepWriteError::Unexpected(e)) => return Err(e.into()),
         }
     }
-    Err(ApiError::conflict("busy", "the order kept changing; retry"))
+    Err(ApiError::conflict(
+        "order_busy",
+        "the order kept changing; retry",
+    ))
 }
 
 /// One entry of an order's tracking timeline.

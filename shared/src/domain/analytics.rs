@@ -282,10 +282,10 @@ impl DateRange {
             None => to - Duration::days(DEFAULT_RANGE_DAYS - 1),
         };
         if from > to {
-            return Err(ValidationError::new("from", "must not be after to"));
+            return Err(ValidationError::range("from", "must not be after to"));
         }
         if (to - from).num_days() + 1 > MAX_RANGE_DAYS {
-            return Err(ValidationError::new(
+            return Err(ValidationError::range(
                 "to",
                 format!("a range covers at most {MAX_RANGE_DAYS} days"),
             ));

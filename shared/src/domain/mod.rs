@@ -4,6 +4,7 @@
 pub mod analytics;
 pub mod cart;
 pub mod checkout;
+pub mod json_input;
 pub mod money;
 pub mod order;
 pub mod payment_events;
@@ -17,6 +18,10 @@ pub mod returns;
 pub struct ValidationError {
     pub field: String,
     pub message: String,
+    /// The rule relates two values (an end before its start, a range too
+    /// long): each value is well formed on its own, so the request matches
+    /// the published schema and the answer is 422 `invalid_range`, not 400.
+    pub range: bool,
 }
 
 impl ValidationError {
@@ -24,11 +29,22 @@ impl ValidationError {
         Self {
             field: field.into(),
             message: message.into(),
+            range: false,
+        }
+    }
+
+    /// A rule between two well-formed values (see [`ValidationError::range`]).
+    pub fn range(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            range: true,
+            ..Self::new(field, message)
         }
     }
 }
 
 /// Checks a free-text field: trimmed, non-empty when required, bounded.
+/// The length and the control characters are checked on the value as sent,
+/// as the OpenAPI `maxLength` and `pattern` state them.
 pub fn text(
     field: &str,
     value: &str,
@@ -39,7 +55,7 @@ pub fn text(
     if required && v.is_empty() {
         return Err(ValidationError::new(field, "is required"));
     }
-    if v.chars().count() > max {
+    if value.chars().count() > max {
         return Err(ValidationError::new(
             field,
             format!("must be at most {max} characters"),

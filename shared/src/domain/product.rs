@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::json_input::{not_null, whole_number};
 use super::money::{Currency, Money};
 use super::{text, ValidationError};
 
@@ -97,6 +98,7 @@ pub struct ProductDetails {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductInput {
+    #[serde(default, deserialize_with = "not_null")]
     pub sku: Option<String>,
     pub name: String,
     #[serde(default)]
@@ -106,14 +108,15 @@ pub struct ProductInput {
     pub active: bool,
     #[serde(default)]
     pub allow_backorder: bool,
-    #[serde(default = "default_threshold")]
+    #[serde(default = "default_threshold", deserialize_with = "whole_number")]
     pub low_stock_threshold: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub weight_grams: i64,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct PriceInput {
+    #[serde(deserialize_with = "whole_number")]
     pub amount: i64,
     pub currency: String,
 }
@@ -156,6 +159,7 @@ impl ProductInput {
 /// The body of `POST /admin/products/{sku}/stock`.
 #[derive(Debug, Deserialize)]
 pub struct StockAdjustmentInput {
+    #[serde(deserialize_with = "whole_number")]
     pub delta: i64,
     pub reason: String,
 }

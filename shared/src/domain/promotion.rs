@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::json_input::nullable_whole_number;
 use super::money::{Currency, Money};
 use super::product::Sku;
 use super::ValidationError;
@@ -63,7 +64,7 @@ pub struct Promotion {
 
 /// The body of `POST /admin/promotions` and `PUT /admin/promotions/{code}`.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct PromotionInput {
     #[serde(default)]
     pub code: Option<String>,
@@ -71,7 +72,7 @@ pub struct PromotionInput {
     pub description: String,
     #[serde(rename = "type")]
     pub kind: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable_whole_number")]
     pub percent_off: Option<i64>,
     #[serde(default)]
     pub amount_off: Option<MoneyInput>,
@@ -83,7 +84,7 @@ pub struct PromotionInput {
     pub starts_at: Option<String>,
     #[serde(default)]
     pub ends_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable_whole_number")]
     pub usage_limit: Option<i64>,
     #[serde(default)]
     pub once_per_customer: bool,
@@ -97,6 +98,7 @@ fn default_true() -> bool {
 
 #[derive(Debug, Deserialize)]
 pub struct MoneyInput {
+    #[serde(deserialize_with = "crate::domain::json_input::whole_number")]
     pub amount: i64,
     pub currency: String,
 }
@@ -213,7 +215,7 @@ impl PromotionInput {
         let ends_at = instant("endsAt", &self.ends_at)?;
         if let (Some(s), Some(e)) = (&starts_at, &ends_at) {
             if e <= s {
-                return Err(ValidationError::new("endsAt", "must be after startsAt"));
+                return Err(ValidationError::range("endsAt", "must be after startsAt"));
             }
         }
         let usage_limit = match self.usage_limit {
