@@ -167,3 +167,40 @@ async fn the_scheduled_report_lists_exactly_the_skus_at_or_below_threshold() {
     }
     assert!(!emailed.1.contains("PLENTY"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_catalogs_low_products_are_in_the_report_from_the_start() {
+    let app = spawn_app().await;
+    local::seed::seed_demo_catalog(&app.stack.app)
+        .await
+        .expect("seeded");
+    let admin = app.admin_token();
+    let low = app
+        .get("/admin/inventory?lowStock=true", Some(&admin))
+        .await;
+    assert_eq!(low.status, 200, "{:?}", low.body);
+    let mut listed: Vec<String> = low.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["sku"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!listed.is_empty(), "the demo catalog opens some SKUs low");
+    let report = app
+        .post(
+            "/admin/reports/low-stock",
+            Some(&admin),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(report.status, 200, "{:?}", report.body);
+    let mut reported: Vec<String> = report.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["sku"].as_str().unwrap().to_string())
+        .collect();
+    listed.sort();
+    reported.sort();
+    assert_eq!(reported, listed);
+}

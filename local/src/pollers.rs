@@ -8,7 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
+use aws_sdk_sqs::types::{
+    ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry,
+    MessageSystemAttributeName,
+};
 use shared::workers::Worker;
 use shared::App;
 
@@ -27,7 +30,7 @@ pub fn spawn(
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 continue;
             }
-            if let Err(e) = poll_once(worker, &app, &queue_url, &queue_arn).await {
+            if let Err(e) = poll_once(worker, &app, &queue_url, &queue_arn, &paused).await {
                 tracing::warn!(worker = worker.name(), error = %e, "polling failed; retrying");
                 tokio::time::sleep(std::time::Duration::from_millis(500)).await;
             }
@@ -40,6 +43,7 @@ async fn poll_once(
     app: &App,
     queue_url: &str,
     queue_arn: &str,
+    paused: &AtomicBool,
 ) -> anyhow::Result<()> {
     let out = app
         .sqs
@@ -53,6 +57,30 @@ async fn poll_once(
         .map_err(|e| crate::aws_error("receiving messages", e))?;
     let messages = out.messages.unwrap_or_default();
     if messages.is_empty() {
+        return Ok(());
+    }
+    // Paused while the receive was waiting: give the messages back at once,
+    // untouched, so a pause takes effect for every message after it.
+    if paused.load(Ordering::SeqCst) {
+        let entries = messages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| {
+                ChangeMessageVisibilityBatchRequestEntry::builder()
+                    .id(format!("m{i}"))
+                    .set_receipt_handle(m.receipt_handle.clone())
+                    .visibility_timeout(0)
+                    .build()
+                    .ok()
+            })
+            .collect::<Vec<_>>();
+        app.sqs
+            .change_message_visibility_batch()
+            .queue_url(queue_url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+            .map_err(|e| crate::aws_error("returning messages received during a pause", e))?;
         return Ok(());
     }
     let mut receipts = HashMap::new();

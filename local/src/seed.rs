@@ -67,8 +67,10 @@ const DEMO: &[(&str, &str, &str, i64, i64, i64, i64)] = &[
 pub async fn seed_demo_catalog(app: &App) -> anyhow::Result<()> {
     let store = app.store();
     let currency = Currency::parse(&app.config.currency)?;
+    let mut seeded = Vec::new();
     for (sku, name, description, price, stock, threshold, grams) in DEMO {
         let sku = Sku::parse(sku)?;
+        seeded.push(sku.clone());
         let details = ProductDetails {
             name: name.to_string(),
             description: description.to_string(),
@@ -91,6 +93,12 @@ pub async fn seed_demo_catalog(app: &App) -> anyhow::Result<()> {
         store
             .adjust_stock(&sku, &opening, "seed", &now_rfc3339())
             .await?;
+    }
+    // Products that open at or below their threshold are marked low, as a
+    // new product is (without an alert: nothing crossed), so the low-stock
+    // report and the inventory's low-stock filter agree from the start.
+    for sku in seeded {
+        shared::inventory::mark_new_product(app, sku).await;
     }
     Ok(())
 }

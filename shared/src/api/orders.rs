@@ -91,14 +91,20 @@ pub struct AdminOrderView {
     pub customer_sub: String,
     pub cart_id: String,
     pub payment: Option<PaymentRecord>,
+    /// What the carrier reported about the parcel, oldest first, for the
+    /// order's timeline on the dashboard.
+    pub tracking_events: Vec<crate::domain::order::TrackingEvent>,
 }
 
 impl From<Order> for AdminOrderView {
     fn from(o: Order) -> Self {
+        let mut tracking_events = o.tracking_events.clone();
+        tracking_events.sort_by(|a, b| a.at.cmp(&b.at));
         Self {
             customer_sub: o.customer_sub.clone(),
             cart_id: o.cart_id.clone(),
             payment: o.payment_record.clone(),
+            tracking_events,
             order: OrderView::from(o),
         }
     }
