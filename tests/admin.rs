@@ -1,5 +1,6 @@
-//! The admin dashboard's endpoints: a SKU's inventory ledger, running the
-//! low-stock report on demand, and finding orders by number or e-mail.
+//! The admin dashboard's endpoints: a product's admin view, a SKU's
+//! inventory ledger, running the low-stock report on demand, and finding
+//! orders by number or e-mail.
 
 use serde_json::{json, Value};
 use tests::{checkout_body_with, spawn_app, TestApp};
@@ -27,6 +28,55 @@ fn deltas(page: &Value) -> Vec<(i64, String)> {
             )
         })
         .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_read_any_product_with_its_admin_fields_archived_ones_included() {
+    let app = spawn_app().await;
+    let admin = app.admin_token();
+    app.create_product("ARCHIVED-MUG", 1_400, 7).await;
+    let r = app.get("/admin/products/ARCHIVED-MUG", Some(&admin)).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["onHand"], 7);
+    assert_eq!(r.body["active"], true);
+    assert_eq!(r.body["price"]["amount"], 1_400);
+
+    let archived = app
+        .send(
+            "DELETE",
+            "/admin/products/ARCHIVED-MUG",
+            Some(&admin),
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(archived.status, 200, "{archived:?}");
+    // The storefront no longer finds it; the admin view still does.
+    assert_eq!(app.get("/products/ARCHIVED-MUG", None).await.status, 404);
+    let r = app.get("/admin/products/ARCHIVED-MUG", Some(&admin)).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["active"], false);
+    assert_eq!(r.body["name"], "Product ARCHIVED-MUG");
+
+    for path in [
+        "/admin/products/NO-SUCH-SKU",
+        "/admin/products/not%20a%20sku",
+    ] {
+        let r = app.get(path, Some(&admin)).await;
+        assert_eq!(r.status, 404, "{path}: {r:?}");
+        assert_eq!(r.body["error"]["code"], "not_found");
+    }
+    let alice = app.token("alice");
+    assert_eq!(
+        app.get("/admin/products/ARCHIVED-MUG", Some(&alice))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        app.get("/admin/products/ARCHIVED-MUG", None).await.status,
+        401
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

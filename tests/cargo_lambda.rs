@@ -27,6 +27,7 @@ const CASES: &[(&str, u16)] = &[
     ("adjust-stock", 200),
     ("list-inventory", 200),
     ("get-stock-ledger", 200),
+    ("admin-get-product", 200),
     ("archive-product", 200),
     ("create-promotion", 201),
     ("list-promotions", 200),

@@ -73,6 +73,7 @@ macro_rules! endpoints {
 endpoints! {
     ListProducts / list_products => "list-products" => products::list,
     GetProduct / get_product => "get-product" => products::get,
+    AdminGetProduct / admin_get_product => "admin-get-product" => products::admin_get,
     CreateProduct / create_product => "create-product" => products::create,
     UpdateProduct / update_product => "update-product" => products::update,
     ArchiveProduct / archive_product => "archive-product" => products::archive,

@@ -101,6 +101,17 @@ pub async fn get(app: &App, request: Request) -> Result<HttpResponse, ApiError> 
     }
 }
 
+/// `GET /admin/products/{sku}`: any product, archived ones included, with
+/// its admin fields (what the dashboard's edit form starts from).
+pub async fn admin_get(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    require_admin(&request)?;
+    let sku = sku_param(&request).map_err(|_| ApiError::NotFound("product"))?;
+    match app.store().get_product(&sku).await? {
+        Some(p) => Ok(json(StatusCode::OK, &AdminProductView::from(p))),
+        None => Err(ApiError::NotFound("product")),
+    }
+}
+
 /// `POST /admin/products`: adds a product (with no stock yet).
 pub async fn create(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
     require_admin(&request)?;
