@@ -5,7 +5,6 @@
 //! handler through `lambda_http`'s own event conversion.
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -13,11 +12,9 @@ use base64::{engine::general_purpose::STANDARD, Engine};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use shared::api::Endpoint;
 use shared::auth::{flatten_claims, JwtVerifier};
 use shared::App;
-use tokio::net::TcpListener;
 
 /// API Gateway's payload limit.
 const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
@@ -143,27 +140,12 @@ impl Gateway {
         self,
         addr: SocketAddr,
     ) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
-        let listener = TcpListener::bind(addr).await?;
-        let bound = listener.local_addr()?;
         let gateway = Arc::new(self);
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((stream, peer)) = listener.accept().await else {
-                    continue;
-                };
-                let gateway = gateway.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |req| {
-                        let gateway = gateway.clone();
-                        async move { Ok::<_, Infallible>(gateway.handle(req, peer).await) }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-        Ok((bound, task))
+        crate::serve_http(addr, move |request, peer| {
+            let gateway = gateway.clone();
+            async move { gateway.handle(request, peer).await }
+        })
+        .await
     }
 
     async fn handle(&self, request: Request<Incoming>, peer: SocketAddr) -> GatewayResponse {

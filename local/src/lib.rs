@@ -150,6 +150,41 @@ async fn configure(addr: SocketAddr) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Serves HTTP/1.1 on `addr` with `handle` until the task is dropped;
+/// returns the bound address (the gateway and the web apps' server).
+pub async fn serve_http<F, Fut>(
+    addr: SocketAddr,
+    handle: F,
+) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<()>)>
+where
+    F: Fn(hyper::Request<hyper::body::Incoming>, SocketAddr) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = hyper::Response<http_body_util::Full<hyper::body::Bytes>>>
+        + Send
+        + 'static,
+{
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    let handle = Arc::new(handle);
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((stream, peer)) = listener.accept().await else {
+                continue;
+            };
+            let handle = handle.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |req| {
+                    let answer = handle(req, peer);
+                    async move { Ok::<_, std::convert::Infallible>(answer.await) }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    Ok((bound, task))
+}
+
 pub fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?

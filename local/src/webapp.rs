@@ -5,7 +5,6 @@
 //! template's response headers policy, so a page that breaks the content
 //! security policy breaks here first.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -13,8 +12,6 @@ use std::sync::Arc;
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
 
 /// One app: where its build is and what its `config.json` says.
 pub struct WebApp {
@@ -163,26 +160,11 @@ impl WebApp {
         self,
         addr: SocketAddr,
     ) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
-        let listener = TcpListener::bind(addr).await?;
-        let bound = listener.local_addr()?;
         let app = Arc::new(self);
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let app = app.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |req| {
-                        let app = app.clone();
-                        async move { Ok::<_, Infallible>(app.answer(&req).await) }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-        Ok((bound, task))
+        crate::serve_http(addr, move |request, _| {
+            let app = app.clone();
+            async move { app.answer(&request).await }
+        })
+        .await
     }
 }
