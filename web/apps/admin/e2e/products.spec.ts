@@ -2,14 +2,14 @@ import { ProductPage } from "./pages/ProductPage";
 import { StockPage } from "./pages/StockPage";
 import { expect, keepScreenshot, test } from "./support/fixtures";
 
-test("an administrator creates a product, sees the server's validation beside the field, receives stock and sees it in the ledger", async ({ page }) => {
+test("an administrator creates a product, sees the shop's currency required beside the field, receives stock and sees it in the ledger", async ({ page }) => {
   const sku = `E2E-${Date.now().toString(36).toUpperCase()}`;
   const product = new ProductPage(page);
   await product.gotoNew();
   await product.fill({ sku, name: "End-to-end mug", price: "12.50", currency: "EUR", threshold: "3" });
   await product.create();
 
-  // The API refuses another currency; its message appears beside the Currency field and nothing typed is lost.
+  // Money is taken only in the shop's currency: the message appears beside the Currency field and nothing typed is lost.
   const currency = page.getByLabel("Currency");
   await expect(currency).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByText(/currency/i).and(page.locator(".field-error"))).toBeVisible();

@@ -1,12 +1,14 @@
 import { OrderPage } from "./pages/OrderPage";
-import { call, deliver, placeOrder, stockedSku, tokenFor, waitForStatus } from "./support/api";
+import { call, carrierEvent, deliver, placeOrder, stockedSku, tokenFor, waitForStatus } from "./support/api";
 import { expect, keepScreenshot, test } from "./support/fixtures";
 
 test("an administrator approves and receives a return and sees the refund, on the order and among the payments", async ({ page }) => {
   const sku = await stockedSku();
   const placed = await placeOrder(sku, 2);
   const shipped = await waitForStatus(placed.orderId, "SHIPPED");
-  await deliver(shipped.shipment!.trackingNumber);
+  const trackingNumber = shipped.shipment!.trackingNumber;
+  await carrierEvent(trackingNumber, { type: "out_for_delivery", location: "Springfield depot", description: "With the courier" });
+  await deliver(trackingNumber, { location: "Springfield, IL", description: "Left at the front door" });
   await waitForStatus(placed.orderId, "DELIVERED");
   await call("POST", `/orders/${placed.orderId}/returns`, await tokenFor("alice"), {
     lines: [{ sku, quantity: 1 }],
@@ -16,6 +18,21 @@ test("an administrator approves and receives a return and sees the refund, on th
   await page.goto("/returns");
   await page.getByRole("row").filter({ hasText: placed.orderNumber }).getByRole("link", { name: placed.orderNumber }).click();
   const detail = new OrderPage(page);
+  // The carrier's events stand in the timeline beside the statuses, by time, marked as the carrier's.
+  const outForDelivery = detail.carrierEvents.filter({ hasText: "Out for delivery" });
+  await expect(outForDelivery).toContainText("Carrier");
+  await expect(outForDelivery).toContainText("Springfield depot");
+  await expect(outForDelivery).toContainText("With the courier");
+  await expect(detail.carrierEvents.filter({ hasText: "Left at the front door" })).toContainText("Delivered");
+  const lines = await detail.timeline.allTextContents();
+  const at = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
+  expect(at(/^SHIPPED/)).toBeGreaterThanOrEqual(0);
+  expect(at(/Out for delivery/)).toBeGreaterThan(at(/^SHIPPED/));
+  expect(at(/Left at the front door/)).toBeGreaterThan(at(/Out for delivery/));
+  expect(at(/^DELIVERED/)).toBeGreaterThan(at(/Left at the front door/));
+  await detail.carrierEvents.first().scrollIntoViewIfNeeded();
+  await keepScreenshot(page, "order-carrier-events");
+
   const card = detail.returnCard();
   await expect(card).toContainText("REQUESTED");
   await card.getByRole("button", { name: "Approve return" }).click();

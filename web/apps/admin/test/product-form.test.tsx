@@ -38,21 +38,44 @@ describe("the product form", () => {
     expect(sent).toMatchObject({ sku: "MUG-RED", name: "Red mug", price: { amount: 1250, currency: "USD" } });
   });
 
-  it("shows the server's invalid_field error beside the field it names and keeps what was typed", async () => {
+  it("takes money only in the shop's currency, and says so before sending anything", async () => {
     const user = userEvent.setup();
-    renderWithApi(<ProductCreatePage />, () =>
-      answer(400, { error: { code: "invalid_field", message: "price.currency: must be the shop's currency USD" } }),
-    );
+    const { fetch } = renderWithApi(<ProductCreatePage />, () => answer(500, {}));
     await fillProduct(user, { sku: "MUG-RED", name: "Red mug", price: "12.50" });
     await user.clear(screen.getByLabelText("Currency"));
     await user.type(screen.getByLabelText("Currency"), "EUR");
     await user.click(screen.getByRole("button", { name: "Create product" }));
     const currency = screen.getByLabelText("Currency");
     await waitFor(() => expect(currency).toHaveAttribute("aria-invalid", "true"));
-    expect(currency).toHaveAccessibleDescription("must be the shop's currency USD");
-    expect(screen.getByLabelText("Name")).toHaveValue("Red mug");
-    expect(screen.getByLabelText("Price")).toHaveValue("12.50");
+    expect(currency).toHaveAccessibleDescription("Must be the shop's currency, USD");
     expect(currency).toHaveValue("EUR");
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it("shows the server's invalid_field error beside the field it names and keeps what was typed", async () => {
+    const user = userEvent.setup();
+    renderWithApi(<ProductCreatePage />, () =>
+      answer(400, { error: { code: "invalid_field", message: "name: must not contain control characters" } }),
+    );
+    await fillProduct(user, { sku: "MUG-RED", name: "Red mug", price: "12.50" });
+    await user.click(screen.getByRole("button", { name: "Create product" }));
+    const name = screen.getByLabelText("Name");
+    await waitFor(() => expect(name).toHaveAttribute("aria-invalid", "true"));
+    expect(name).toHaveAccessibleDescription("must not contain control characters");
+    expect(name).toHaveValue("Red mug");
+    expect(screen.getByLabelText("Price")).toHaveValue("12.50");
+  });
+
+  it("shows a rule the server enforces (422) as it says it, like any refusal", async () => {
+    const user = userEvent.setup();
+    renderWithApi(<ProductCreatePage />, () =>
+      answer(422, { error: { code: "sku_mismatch", message: "the body's sku differs from the path's" } }),
+    );
+    await fillProduct(user, { sku: "MUG-RED", name: "Red mug", price: "12.50" });
+    await user.click(screen.getByRole("button", { name: "Create product" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("the body's sku differs from the path's");
+    expect(screen.getByRole("alert")).toHaveTextContent("sku_mismatch");
+    expect(screen.getByLabelText("SKU")).toHaveValue("MUG-RED");
   });
 
   it("shows any other refusal as the server says it, and keeps the form", async () => {

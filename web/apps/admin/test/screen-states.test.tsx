@@ -29,6 +29,13 @@ describe("a list screen", () => {
     expect(await screen.findByText("No returns are waiting.")).toBeInTheDocument();
   });
 
+  it("shows a rule the request broke (422) as the server says it, as it shows a 400", async () => {
+    renderWithApi(<OrderListPage />, () =>
+      answer(422, { error: { code: "invalid_filter", message: "status cannot be combined with email" } }),
+    );
+    expect(await screen.findByRole("alert")).toHaveTextContent("status cannot be combined with email (invalid_filter)");
+  });
+
   it("shows API Gateway's own refusal too", async () => {
     renderWithApi(<InventoryPage />, () => answer(401, { message: "Unauthorized" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("Unauthorized (unauthorized)");

@@ -3,7 +3,7 @@
  * generated `paths`): it adds the bearer token to every request, and
  * `unwrap` turns every failure into an ApiError.
  */
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, type RequestBodyOption } from "openapi-fetch";
 import { ApiError, networkError, toApiError } from "./errors";
 import type { operations as Operations, paths } from "./generated/openapi";
 import { operations, type OperationId } from "./generated/operations";
@@ -79,11 +79,12 @@ export type OperationQuery<K extends string> = K extends keyof Operations
   ? NonNullable<Operations[K]["parameters"]["query"]>
   : never;
 
-/** The JSON request body of an operation, from the generated types. */
+/**
+ * The JSON request body of an operation, from the generated types, exactly as
+ * the client takes it (openapi-fetch's view of the body: a property the
+ * contract allows only as `null`, like `amountOff` of a PERCENTAGE promotion,
+ * is left out).
+ */
 export type OperationBody<K extends string> = K extends keyof Operations
-  ? Operations[K]["requestBody"] extends infer B
-    ? NonNullable<B> extends { content: { "application/json": infer Body } }
-      ? Body
-      : never
-    : never
+  ? NonNullable<RequestBodyOption<Operations[K]>["body"]>
   : never;

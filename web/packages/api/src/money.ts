@@ -6,6 +6,33 @@
 import type { components } from "./generated/openapi";
 
 export type Money = components["schemas"]["Money"];
+/** Money sent to the service: only in the shop's currency. */
+export type ShopMoneyInput = components["schemas"]["ShopMoneyInput"];
+/** The shop's currency as the contract states it (the generated enum, `"USD"` for the default deployment). */
+export type ShopCurrency = ShopMoneyInput["currency"];
+
+/**
+ * Every currency the contract accepts in money sent to the service. Keyed by
+ * the generated enum, so a contract generated for another shop currency fails
+ * to compile here until this table names it.
+ */
+const SHOP_CURRENCIES = { USD: true } as const satisfies { readonly [C in ShopCurrency]: true };
+
+function isShopCurrency(code: string): code is ShopCurrency {
+  return Object.hasOwn(SHOP_CURRENCIES, code);
+}
+
+/** The shop's currency, for forms' defaults and messages. */
+export const SHOP_CURRENCY: ShopCurrency = "USD";
+
+/** The shop's currency for a code as typed or as an order states it (`usd` is USD), or null for any other currency. */
+export function toShopCurrency(code: string): ShopCurrency | null {
+  const upper = code.trim().toUpperCase();
+  return isShopCurrency(upper) ? upper : null;
+}
+
+/** The message beside a currency the shop does not take. */
+export const SHOP_CURRENCY_MESSAGE = `Must be the shop's currency, ${SHOP_CURRENCY}`;
 
 /** Digits after the decimal point in `currency` (2 for USD, 0 for JPY, 3 for KWD). */
 export function minorDigits(currency: string): number {

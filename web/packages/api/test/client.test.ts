@@ -70,6 +70,21 @@ describe("the API client", () => {
     expect(error.message).toBe("price.currency: must be the shop's currency USD");
   });
 
+  it("treats a rule the request breaks (422) like any other refusal: code and message as the server says them", async () => {
+    for (const [code, message] of [
+      ["invalid_cursor", "the cursor was not issued by this listing"],
+      ["invalid_range", "from: must not be after to"],
+      ["invalid_filter", "status cannot be combined with email"],
+      ["card_data_not_accepted", "send the gateway's payment-method token, never card data"],
+    ] as const) {
+      const { client } = clientAnswering(answer(422, { error: { code, message } }));
+      const error = await errorOf(unwrap(client.GET("/admin/orders")));
+      expect(error).toMatchObject({ status: 422, code, message });
+      expect(error.field).toBeUndefined();
+      expect(error.isUnauthorized).toBe(false);
+    }
+  });
+
   it("turns API Gateway's own 401 into an unauthorized ApiError", async () => {
     const { client } = clientAnswering(answer(401, { message: "Unauthorized" }));
     const error = await errorOf(unwrap(client.GET("/admin/orders")));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, parseMoneyInput, sumMoney, toDecimalString } from "../src/money";
+import { formatMoney, parseMoneyInput, sumMoney, toDecimalString, toShopCurrency } from "../src/money";
 
 describe("formatMoney", () => {
   it("formats cents as dollars with the currency symbol", () => {
@@ -50,5 +50,15 @@ describe("parseMoneyInput", () => {
       amount: 350,
       currency: "USD",
     });
+  });
+});
+
+describe("the shop's currency", () => {
+  it("accepts the contract's currency as typed or as an order states it, and nothing else", () => {
+    expect(toShopCurrency("USD")).toBe("USD");
+    expect(toShopCurrency(" usd ")).toBe("USD");
+    expect(toShopCurrency("EUR")).toBeNull();
+    expect(toShopCurrency("")).toBeNull();
+    expect(toShopCurrency("toString")).toBeNull();
   });
 });

@@ -4,11 +4,14 @@ import { Shell } from "./Shell";
 export class OrderPage extends Shell {
   readonly heading: Locator;
   readonly timeline: Locator;
+  /** The timeline's lines that are the carrier's events. */
+  readonly carrierEvents: Locator;
 
   constructor(page: Page) {
     super(page);
     this.heading = page.getByRole("heading", { level: 1 });
     this.timeline = page.getByRole("region", { name: "Timeline" }).getByRole("listitem");
+    this.carrierEvents = this.timeline.filter({ hasText: /^Carrier\b/ });
   }
 
   async goto(orderId: string) {

@@ -135,21 +135,26 @@ export async function availableOf(sku: string): Promise<number> {
   return item.available;
 }
 
-/** Holds (or lets go) the local carrier, so a paid order stays PAID. */
+/**
+ * Holds (or lets go) the local carrier, so a paid order stays PAID. A worker
+ * paused mid-receive gives the messages it took back, so the pause holds at once.
+ */
 export async function fulfilment(action: "pause" | "resume") {
   await call("POST", `/local/workers/fulfil-order/${action}`);
-  // A receive already waiting when the switch flips (the local poller long-polls
-  // for 1 s) can still take a message: let it end before relying on the pause.
-  if (action === "pause") await new Promise((resolve) => setTimeout(resolve, 1_500));
 }
 
-/** The carrier's signed `delivered` event for a shipment. */
-export async function deliver(trackingNumber: string) {
+export type CarrierEventType = "in_transit" | "out_for_delivery" | "delivered" | "exception";
+
+/** An event of the carrier about a shipment, signed as the carrier signs its webhooks. */
+export async function carrierEvent(
+  trackingNumber: string,
+  event: { type: CarrierEventType; location?: string; description?: string },
+) {
   const body = JSON.stringify({
     eventId: `evt-${randomUUID()}`,
     trackingNumber,
-    type: "delivered",
     occurredAt: new Date().toISOString(),
+    ...event,
   });
   const t = Math.floor(Date.now() / 1000);
   const v1 = createHmac("sha256", "whsec_local_carrier_webhooks").update(`${t}.${body}`).digest("hex");
@@ -159,6 +164,11 @@ export async function deliver(trackingNumber: string) {
     body,
   });
   expect(response.status, await response.text()).toBe(200);
+}
+
+/** The carrier's signed `delivered` event for a shipment. */
+export async function deliver(trackingNumber: string, details: { location?: string; description?: string } = {}) {
+  await carrierEvent(trackingNumber, { type: "delivered", ...details });
 }
 
 /** A SKU of the demo catalog with stock to sell. */

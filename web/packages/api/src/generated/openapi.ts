@@ -76,7 +76,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get any product with its admin fields
+         * @description One product, archived or not, with its catalog fields, stock
+         *     counters and timestamps: what an edit form starts from. Unknown
+         *     products, and SKUs that are not valid SKU codes, answer 404.
+         *     Requires the `admin` group.
+         */
+        get: operations["adminGetProduct"];
         /**
          * Replace a product's catalog fields
          * @description Replaces the catalog fields (name, description, price, active,
@@ -942,7 +949,7 @@ export interface components {
                  * @description A stable, machine-readable code; the HTTP status follows from it.
                  * @enum {string}
                  */
-                code: "missing_body" | "malformed_json" | "invalid_body" | "invalid_field" | "invalid_limit" | "invalid_cursor" | "invalid_filter" | "invalid_status" | "invalid_date" | "sku_mismatch" | "idempotency_key_required" | "invalid_idempotency_key" | "missing_path_parameter" | "unauthorized" | "forbidden" | "not_found" | "sku_exists" | "stock_below_reserved" | "insufficient_stock" | "cart_checked_out" | "cart_busy" | "cart_changed" | "items_unavailable" | "not_acceptable" | "payload_too_large" | "unknown_sku" | "total_too_large" | "cart_empty" | "idempotency_key_reused" | "unavailable" | "internal";
+                code: "missing_body" | "malformed_json" | "invalid_body" | "invalid_field" | "invalid_limit" | "invalid_filter" | "invalid_status" | "invalid_date" | "idempotency_key_required" | "invalid_idempotency_key" | "missing_path_parameter" | "invalid_signature" | "invalid_event" | "unauthorized" | "forbidden" | "not_found" | "not_acceptable" | "payload_too_large" | "sku_exists" | "stock_below_reserved" | "insufficient_stock" | "cart_checked_out" | "cart_busy" | "cart_changed" | "items_unavailable" | "order_shipped" | "order_closed" | "order_busy" | "not_shipped" | "not_delivered" | "not_paid" | "order_refunded" | "return_window_closed" | "return_decided" | "return_not_approved" | "refund_declined" | "promotion_exists" | "promotion_inactive" | "promotion_not_started" | "promotion_expired" | "promotion_used_up" | "promotion_already_used" | "promotion_minimum_not_met" | "promotion_not_eligible" | "promotion_currency" | "promotion_not_applicable" | "unknown_sku" | "total_too_large" | "cart_empty" | "idempotency_key_reused" | "promotion_not_found" | "invalid_return" | "refund_exceeds_remaining" | "invalid_cursor" | "invalid_range" | "sku_mismatch" | "code_mismatch" | "card_data_not_accepted" | "unavailable" | "internal";
                 /** @description A human-readable explanation, safe to show; for `invalid_field` it is `"<field>: <rule>"`. */
                 message: string;
                 /**
@@ -955,7 +962,11 @@ export interface components {
                 };
             };
         };
-        /** @description A response from API Gateway itself (e.g. 401 Unauthorized, 404 Not Found). */
+        /**
+         * @description A response from API Gateway itself: 401 `Unauthorized` (no valid
+         *     token on a route that needs one) or 404 `Not Found` (no route, e.g. an
+         *     empty path parameter). Declared wherever the gateway can answer so.
+         */
         GatewayMessage: {
             /** @example Unauthorized */
             message: string;
@@ -975,6 +986,32 @@ export interface components {
             /** @example USD */
             currency: string;
         };
+        /** @description A date `YYYY-MM-DD` or an RFC 3339 time. */
+        DateOrTime: string;
+        /**
+         * @description An amount sent to the service: integer minor units from 0 to
+         *     100000000, in the shop's currency (the `ShopCurrency` stack
+         *     parameter; USD unless the deployment chose another). Otherwise 400
+         *     `invalid_field`.
+         */
+        ShopMoneyInput: {
+            /** @example 2500 */
+            amount: number;
+            /** @enum {string} */
+            currency: "USD";
+        };
+        /** @description A ShopMoneyInput of at least 1 minor unit. */
+        PositiveShopMoneyInput: components["schemas"]["ShopMoneyInput"] & {
+            amount?: unknown;
+        };
+        /**
+         * @description Free text that is not blank: surrounding whitespace is trimmed, and
+         *     no control characters are allowed inside. Otherwise 400
+         *     `invalid_field`.
+         */
+        RequiredText: string;
+        /** @description Free text without control characters inside (surrounding whitespace is trimmed; blank counts as absent). Otherwise 400 `invalid_field`. */
+        OptionalText: string;
         /**
          * Format: date-time
          * @description RFC 3339 in UTC with milliseconds.
@@ -1047,13 +1084,11 @@ export interface components {
         ProductInput: {
             /** @description Required on create; on update optional and, if sent, must equal the path's SKU. */
             sku?: components["schemas"]["Sku"];
-            name: string;
+            name: components["schemas"]["RequiredText"];
             /** @default  */
-            description: string;
+            description: components["schemas"]["OptionalText"];
             /** @description The unit price; currency must be the shop's, amount 0..100000000 minor units. */
-            price: components["schemas"]["Money"] & {
-                amount?: unknown;
-            };
+            price: components["schemas"]["ShopMoneyInput"];
             /** @default true */
             active: boolean;
             /**
@@ -1075,7 +1110,7 @@ export interface components {
              */
             delta: number;
             /** @description Why stock moved (trimmed, required); recorded in the ledger. */
-            reason: string;
+            reason: components["schemas"]["RequiredText"];
         };
         ProductPage: {
             items: components["schemas"]["Product"][];
@@ -1113,29 +1148,49 @@ export interface components {
         NextCursor: string | null;
         /** @enum {string} */
         CartStatus: "OPEN" | "CHECKED_OUT";
+        /**
+         * @description A promotion's terms. A PERCENTAGE promotion has `percentOff` and no
+         *     `amountOff`; a FIXED_AMOUNT one has `amountOff` and no `percentOff`
+         *     (400 `invalid_field` otherwise). Optional fields may be null, meaning
+         *     absent. `endsAt` must be after `startsAt` (422 `invalid_range`).
+         */
         PromotionInput: {
-            /** @description Required on create; stored upper case. */
-            code?: string;
-            description?: string;
+            /** @description Required on create: 3 to 32 letters, digits, `-` or `_` (trimmed); stored upper case. */
+            code?: string | null;
+            description?: components["schemas"]["OptionalText"];
             /** @enum {string} */
             type: "PERCENTAGE" | "FIXED_AMOUNT";
             /** @description For PERCENTAGE. */
-            percentOff?: number;
+            percentOff?: number | null;
             /** @description For FIXED_AMOUNT, in the shop's currency. */
-            amountOff?: components["schemas"]["Money"];
+            amountOff?: components["schemas"]["PositiveShopMoneyInput"] | null;
             /** @description Only these SKUs are discounted; empty or absent means the whole order. */
             skus?: components["schemas"]["Sku"][];
-            minSubtotal?: components["schemas"]["Money"];
+            minSubtotal?: components["schemas"]["ShopMoneyInput"] | null;
             /** Format: date-time */
-            startsAt?: string;
+            startsAt?: string | null;
             /** Format: date-time */
-            endsAt?: string;
+            endsAt?: string | null;
             /** @description Most orders that may carry the code. */
-            usageLimit?: number;
+            usageLimit?: number | null;
             /** @default false */
             oncePerCustomer: boolean;
             /** @default true */
             active: boolean;
+        } & ({
+            /** @constant */
+            type?: "PERCENTAGE";
+            percentOff: number;
+            amountOff?: null;
+        } | {
+            /** @constant */
+            type?: "FIXED_AMOUNT";
+            amountOff: Record<string, unknown>;
+            percentOff?: null;
+        });
+        /** @description PromotionInput with `code` required. */
+        CreatePromotionRequest: components["schemas"]["PromotionInput"] & {
+            code: string;
         };
         Promotion: {
             code: string;
@@ -1349,25 +1404,25 @@ export interface components {
         };
         /** @description The buyer as sent at checkout (text is trimmed). */
         CustomerInput: {
-            name: string;
+            name: components["schemas"]["RequiredText"];
             /**
              * @description One `@`, a non-empty local part, a domain containing (but not starting or ending with) a dot, no whitespace.
              * @example ada@example.com
              */
             email: string;
             /**
-             * @description Optional; digits, spaces and `+ - ( ) .` only, with 6 to 15 digits. Empty counts as absent.
+             * @description Optional; digits, spaces and `+ - ( ) .` only, with 6 to 15 digits (trimmed). Empty counts as absent.
              * @example +15555550100
              */
             phone?: string | null;
         };
         /** @description A postal address as sent at checkout (text is trimmed). */
         AddressInput: {
-            line1: string;
-            line2?: string | null;
-            city: string;
-            region?: string | null;
-            postalCode: string;
+            line1: components["schemas"]["RequiredText"];
+            line2?: components["schemas"]["OptionalText"] | null;
+            city: components["schemas"]["RequiredText"];
+            region?: components["schemas"]["OptionalText"] | null;
+            postalCode: components["schemas"]["RequiredText"];
             /**
              * @description ISO 3166-1 alpha-2 code, case-insensitive (stored upper-case).
              * @example US
@@ -1376,7 +1431,7 @@ export interface components {
         };
         PaymentInput: {
             /**
-             * @description A payment-method token from the payment gateway (never card data).
+             * @description A payment-method token from the payment gateway (never card data), at most 255 characters once trimmed.
              * @example pm_card_visa
              */
             methodToken: string;
@@ -1571,6 +1626,19 @@ export interface components {
              */
             cartId: string;
             payment?: components["schemas"]["PaymentRecord"] | null;
+            /** @description What the carrier reported about the parcel, oldest first (empty before shipment). */
+            trackingEvents: components["schemas"]["CarrierEvent"][];
+        };
+        /** @description One event the carrier reported through `POST /webhooks/carrier`. */
+        CarrierEvent: {
+            /** @description The carrier's id of the event (repeats are recorded once). */
+            eventId: string;
+            /** @enum {string} */
+            type: "in_transit" | "out_for_delivery" | "delivered" | "exception";
+            /** @description When it happened, as the carrier said. */
+            at: string;
+            location?: string | null;
+            description?: string | null;
         };
         OrderPage: {
             items: components["schemas"]["Order"][];
@@ -1639,7 +1707,11 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `payload_too_large`: the body is larger than 65536 bytes. */
+        /**
+         * @description `payload_too_large`: the body is larger than 65536 bytes. Past API
+         *     Gateway's own limit (10 MB) the gateway answers
+         *     `{"message": "Request Entity Too Large"}` itself.
+         */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -1653,7 +1725,7 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
             };
         };
         /** @description `internal`: an unexpected failure (details are only logged). */
@@ -1691,7 +1763,7 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
             };
         };
         /**
@@ -1712,7 +1784,7 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
             };
         };
         /**
@@ -1752,6 +1824,40 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description `invalid_cursor`: the cursor was not issued by this listing. */
+        InvalidCursor: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "invalid_cursor",
+                 *         "message": "the cursor was not issued by this listing"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `invalid_range`: each value is well formed, but together they are out of order or span too much. */
+        InvalidRange: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "invalid_range",
+                 *         "message": "from: must not be after to"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description `not_found` ("order not found"): the id is not a UUID, no such order, or (getMyOrder) it is another customer's. */
         OrderNotFound: {
             headers: {
@@ -1766,14 +1872,18 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
             };
         };
     };
     parameters: {
         /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
         Limit: number;
-        /** @description The opaque `nextCursor` of the previous page of the same listing. A cursor not issued for this listing is 400 `invalid_cursor`. */
+        /**
+         * @description The opaque `nextCursor` (base64url) of the previous page of the same
+         *     listing. A cursor this listing did not issue (another listing's,
+         *     another customer's, or made up) is 422 `invalid_cursor`.
+         */
         Cursor: string;
         /**
          * @description A product's SKU code.
@@ -1807,7 +1917,11 @@ export interface operations {
             query?: {
                 /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The opaque `nextCursor` of the previous page of the same listing. A cursor not issued for this listing is 400 `invalid_cursor`. */
+                /**
+                 * @description The opaque `nextCursor` (base64url) of the previous page of the same
+                 *     listing. A cursor this listing did not issue (another listing's,
+                 *     another customer's, or made up) is 422 `invalid_cursor`.
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -1825,10 +1939,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductPage"];
                 };
             };
-            /**
-             * @description `invalid_limit` (limit not an integer from 1 to 100) or
-             *     `invalid_cursor` (cursor not issued by this listing).
-             */
+            /** @description `invalid_limit` (limit not an integer from 1 to 100). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1845,6 +1956,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            422: components["responses"]["InvalidCursor"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1886,7 +1998,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
             500: components["responses"]["InternalError"];
@@ -1975,6 +2087,52 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    adminGetProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A product's SKU code.
+                 * @example TEE-BLACK-M
+                 */
+                sku: components["parameters"]["SkuPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminProduct"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `not_found`: no product has this SKU ("product not found"). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "product not found"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
     updateProduct: {
         parameters: {
             query?: never;
@@ -2019,9 +2177,8 @@ export interface operations {
             };
             /**
              * @description `invalid_field` (the path's SKU is not a valid SKU code, or a body
-             *     field breaks a rule as in createProduct), `sku_mismatch` (the body's
-             *     sku differs from the path's), `missing_body`, `malformed_json` or
-             *     `invalid_body`.
+             *     field breaks a rule as in createProduct), `missing_body`,
+             *     `malformed_json` or `invalid_body`.
              */
             400: {
                 headers: {
@@ -2031,8 +2188,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "sku_mismatch",
-                     *         "message": "the body's sku differs from the path's"
+                     *         "code": "invalid_field",
+                     *         "message": "name: is required"
                      *       }
                      *     }
                      */
@@ -2047,10 +2204,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description `sku_mismatch`: the body's sku differs from the path's. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };
@@ -2095,7 +2261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
             500: components["responses"]["InternalError"];
@@ -2167,7 +2333,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `stock_below_reserved`: the write-off would take available stock below zero. */
@@ -2196,7 +2362,11 @@ export interface operations {
             query?: {
                 /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The opaque `nextCursor` of the previous page of the same listing. A cursor not issued for this listing is 400 `invalid_cursor`. */
+                /**
+                 * @description The opaque `nextCursor` (base64url) of the previous page of the same
+                 *     listing. A cursor this listing did not issue (another listing's,
+                 *     another customer's, or made up) is 422 `invalid_cursor`.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description `true` for low-stock products only; `false` (the default) for all. Any other value is 400 `invalid_filter`. */
                 lowStock?: "true" | "false";
@@ -2216,7 +2386,7 @@ export interface operations {
                     "application/json": components["schemas"]["InventoryPage"];
                 };
             };
-            /** @description `invalid_limit`, `invalid_filter` (lowStock not `true`/`false`) or `invalid_cursor`. */
+            /** @description `invalid_limit` or `invalid_filter` (lowStock not `true`/`false`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2235,6 +2405,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidCursor"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2243,7 +2414,11 @@ export interface operations {
             query?: {
                 /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The opaque `nextCursor` of the previous page of the same listing. A cursor not issued for this listing is 400 `invalid_cursor`. */
+                /**
+                 * @description The opaque `nextCursor` (base64url) of the previous page of the same
+                 *     listing. A cursor this listing did not issue (another listing's,
+                 *     another customer's, or made up) is 422 `invalid_cursor`.
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2267,7 +2442,7 @@ export interface operations {
                     "application/json": components["schemas"]["LedgerPage"];
                 };
             };
-            /** @description `invalid_limit` or `invalid_cursor` (including a cursor of another SKU's ledger). */
+            /** @description `invalid_limit`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2300,6 +2475,15 @@ export interface operations {
                      *       }
                      *     }
                      */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_cursor`: a cursor this ledger did not issue (including one of another SKU's ledger). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2576,6 +2760,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description 3 to 32 letters, digits, `-` or `_` (trimmed), any case. */
                     code: string;
                 };
             };
@@ -2650,7 +2835,11 @@ export interface operations {
             query?: {
                 /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The opaque `nextCursor` of the previous page of the same listing. A cursor not issued for this listing is 400 `invalid_cursor`. */
+                /**
+                 * @description The opaque `nextCursor` (base64url) of the previous page of the same
+                 *     listing. A cursor this listing did not issue (another listing's,
+                 *     another customer's, or made up) is 422 `invalid_cursor`.
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2671,7 +2860,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `invalid_limit` or `invalid_cursor`. */
+            /** @description `invalid_limit`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2682,6 +2871,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidCursor"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2694,7 +2884,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PromotionInput"];
+                "application/json": components["schemas"]["CreatePromotionRequest"];
             };
         };
         responses: {
@@ -2728,6 +2918,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["InvalidRange"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2759,7 +2950,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
             500: components["responses"]["InternalError"];
@@ -2806,10 +2997,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description `invalid_range` (`endsAt` not after `startsAt`) or `code_mismatch` (the body's code differs from the path's). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };
@@ -2841,7 +3041,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
             500: components["responses"]["InternalError"];
@@ -2947,7 +3147,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description `invalid_field` (a date that is not `YYYY-MM-DD`, `from` after `to`, a range over 366 days, an unknown granularity) or `invalid_limit`. */
+            /** @description `invalid_field` (a date that is not `YYYY-MM-DD`, an unknown granularity) or `invalid_limit`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2960,6 +3160,15 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             /** @description `not_acceptable`: the Accept header allows neither application/json nor text/csv. */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_range`: `from` after `to`, or a range over 366 days (`to` defaults to today). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2996,7 +3205,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description `invalid_field` (a date that is not `YYYY-MM-DD`, `from` after `to`, a range over 366 days, an unknown granularity) or `invalid_limit`. */
+            /** @description `invalid_field` (a date that is not `YYYY-MM-DD`, an unknown granularity) or `invalid_limit`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3009,6 +3218,15 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             /** @description `not_acceptable`: the Accept header allows neither application/json nor text/csv. */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_range`: `from` after `to`, or a range over 366 days (`to` defaults to today). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3043,7 +3261,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description `invalid_field` (a date that is not `YYYY-MM-DD`, `from` after `to`, a range over 366 days, an unknown granularity) or `invalid_limit`. */
+            /** @description `invalid_field` (a date that is not `YYYY-MM-DD`, an unknown granularity) or `invalid_limit`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3056,6 +3274,15 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             /** @description `not_acceptable`: the Accept header allows neither application/json nor text/csv. */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_range`: `from` after `to`, or a range over 366 days (`to` defaults to today). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3086,7 +3313,7 @@ export interface operations {
                         sku: components["schemas"]["Sku"];
                         quantity: number;
                     }[];
-                    reason: string;
+                    reason: components["schemas"]["RequiredText"];
                 };
             };
         };
@@ -3120,6 +3347,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             /** @description `invalid_return`: an unknown SKU or more units than can still be returned. */
             422: {
                 headers: {
@@ -3129,6 +3357,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     approveReturn: {
@@ -3148,7 +3377,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    note?: string;
+                    note?: components["schemas"]["OptionalText"] | null;
                 };
             };
         };
@@ -3179,7 +3408,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `return_decided`, `order_busy`. */
@@ -3191,6 +3420,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
     rejectReturn: {
@@ -3210,7 +3441,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    note?: string;
+                    note?: components["schemas"]["OptionalText"] | null;
                 };
             };
         };
@@ -3241,7 +3472,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `return_decided`, `order_busy`. */
@@ -3253,6 +3484,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
     receiveReturn: {
@@ -3307,7 +3540,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `return_not_approved`, `refund_declined`, `order_busy`. */
@@ -3319,6 +3552,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
             /** @description The payment gateway is unavailable; retrying completes the refund once. */
             503: {
                 headers: {
@@ -3334,6 +3569,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description As for checkout's, 1 to 255 printable ASCII characters. */
                 "Idempotency-Key": string;
             };
             path: {
@@ -3348,8 +3584,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    amount: components["schemas"]["Money"];
-                    reason: string;
+                    amount: components["schemas"]["PositiveShopMoneyInput"];
+                    reason: components["schemas"]["RequiredText"];
                 };
             };
         };
@@ -3384,6 +3620,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             /** @description `refund_exceeds_remaining`, `idempotency_key_reused`. */
             422: {
                 headers: {
@@ -3393,6 +3630,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description The payment gateway is unavailable; retrying with the same key completes the refund once. */
             503: {
                 headers: {
@@ -3409,7 +3647,11 @@ export interface operations {
             query?: {
                 /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The opaque `nextCursor` of the previous page of the same listing. A cursor not issued for this listing is 400 `invalid_cursor`. */
+                /**
+                 * @description The opaque `nextCursor` (base64url) of the previous page of the same
+                 *     listing. A cursor this listing did not issue (another listing's,
+                 *     another customer's, or made up) is 422 `invalid_cursor`.
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3435,7 +3677,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `invalid_limit` or `invalid_cursor`. */
+            /** @description `invalid_limit`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3446,6 +3688,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidCursor"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3460,14 +3703,19 @@ export interface operations {
                  */
                 from?: string;
                 /**
-                 * @description Last UTC day, included, `YYYY-MM-DD` (default today). `from`
-                 *     after `to`, or a range over 366 days, is 400 `invalid_date`.
+                 * @description Last UTC day, included, `YYYY-MM-DD` (default today). Otherwise
+                 *     400 `invalid_date`; `from` after `to`, or a range over 366 days,
+                 *     is 422 `invalid_range`.
                  * @example 2026-11-30
                  */
                 to?: string;
                 /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The opaque `nextCursor` of the previous page of the same listing. A cursor not issued for this listing is 400 `invalid_cursor`. */
+                /**
+                 * @description The opaque `nextCursor` (base64url) of the previous page of the same
+                 *     listing. A cursor this listing did not issue (another listing's,
+                 *     another customer's, or made up) is 422 `invalid_cursor`.
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3487,9 +3735,8 @@ export interface operations {
             };
             /**
              * @description `invalid_filter` (`kind` not capture, decline or refund),
-             *     `invalid_date` (a date that is not `YYYY-MM-DD`, `from` after
-             *     `to`, a range over 366 days), `invalid_limit` or `invalid_cursor`
-             *     (including a cursor issued for another kind or range).
+             *     `invalid_date` (a date that is not `YYYY-MM-DD`) or
+             *     `invalid_limit`.
              */
             400: {
                 headers: {
@@ -3509,6 +3756,19 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /**
+             * @description `invalid_range` (`from` after `to`, or a range over 366 days) or
+             *     `invalid_cursor` (a cursor this listing did not issue, including
+             *     one issued for another kind or range).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };
@@ -3589,10 +3849,7 @@ export interface operations {
              * @description `idempotency_key_required`, `invalid_idempotency_key`,
              *     `missing_body`, `malformed_json`, `invalid_body` (wrong shape), or
              *     `invalid_field` (e.g. `customer.email`, `customer.phone`,
-             *     `shippingAddress.country`, `payment.methodToken`), or
-             *     `card_data_not_accepted` when the body carries a card number or
-             *     security code anywhere (refused before anything is stored or
-             *     logged; send the gateway's `pm_...` token instead).
+             *     `shippingAddress.country`, `payment.methodToken`).
              */
             400: {
                 headers: {
@@ -3613,8 +3870,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["CartNotFound"];
             /**
-             * @description `cart_checked_out`, `cart_changed`, or `items_unavailable` (with
-             *     `details: {"skus": [...]}`).
+             * @description `cart_checked_out`, `cart_changed`, `items_unavailable` (with
+             *     `details: {"skus": [...]}`), or a `promotion_*` reason when the
+             *     cart's promotion code stopped applying (`promotion_inactive`,
+             *     `promotion_expired`, `promotion_used_up`, ...).
              */
             409: {
                 headers: {
@@ -3640,7 +3899,12 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             /**
              * @description `idempotency_key_reused` (the key was used with a different
-             *     request), `cart_empty`, or `total_too_large`.
+             *     request), `cart_empty`, `total_too_large`, or
+             *     `card_data_not_accepted` when the body carries a card number (a
+             *     string or number of 13 to 19 digits, spaces or dashes that
+             *     passes the Luhn check) or a card field (`number`, `cvc`, ...)
+             *     anywhere: refused before anything is stored or logged; send the
+             *     gateway's `pm_...` token instead.
              */
             422: {
                 headers: {
@@ -3683,7 +3947,11 @@ export interface operations {
             query?: {
                 /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The opaque `nextCursor` of the previous page of the same listing. A cursor not issued for this listing is 400 `invalid_cursor`. */
+                /**
+                 * @description The opaque `nextCursor` (base64url) of the previous page of the same
+                 *     listing. A cursor this listing did not issue (another listing's,
+                 *     another customer's, or made up) is 422 `invalid_cursor`.
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3701,7 +3969,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderPage"];
                 };
             };
-            /** @description `invalid_limit` or `invalid_cursor` (including a cursor from another customer's listing). */
+            /** @description `invalid_limit`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3711,6 +3979,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            422: components["responses"]["InvalidCursor"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3752,13 +4021,13 @@ export interface operations {
                  * @description Earliest creation time, inclusive: a date `YYYY-MM-DD` (start of
                  *     that day, UTC) or an RFC 3339 time. Otherwise 400 `invalid_date`.
                  */
-                from?: string;
+                from?: components["schemas"]["DateOrTime"];
                 /**
                  * @description Latest creation time, inclusive: a date `YYYY-MM-DD` (end of that
                  *     day, 23:59:59.999 UTC) or an RFC 3339 time. Otherwise 400
-                 *     `invalid_date`; `from` after `to` is also 400 `invalid_date`.
+                 *     `invalid_date`; `from` after `to` is 422 `invalid_range`.
                  */
-                to?: string;
+                to?: components["schemas"]["DateOrTime"];
                 /**
                  * @description Only the order with this number, exactly as shown to customers
                  *     (`ORD-` and digits); the page then holds at most one order and
@@ -3771,7 +4040,7 @@ export interface operations {
                 /**
                  * @description Only orders whose customer e-mail (as given at checkout) equals
                  *     this address, ignoring case. Combines with `from` and `to`; not
-                 *     with `status` or `orderNumber` (400 `invalid_filter`). Served by
+                 *     with `status` or `orderNumber` (422 `invalid_filter`). Served by
                  *     the `ByCustomerEmail` index. A value that is not an e-mail address
                  *     is 400 `invalid_filter`.
                  * @example ada@example.com
@@ -3779,7 +4048,11 @@ export interface operations {
                 email?: string;
                 /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The opaque `nextCursor` of the previous page of the same listing. A cursor not issued for this listing is 400 `invalid_cursor`. */
+                /**
+                 * @description The opaque `nextCursor` (base64url) of the previous page of the same
+                 *     listing. A cursor this listing did not issue (another listing's,
+                 *     another customer's, or made up) is 422 `invalid_cursor`.
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3798,12 +4071,8 @@ export interface operations {
                 };
             };
             /**
-             * @description `invalid_status`, `invalid_date`, `invalid_limit`,
-             *     `invalid_cursor` (including a cursor issued for other filters), or
-             *     `invalid_filter`: a malformed `orderNumber` or `email`, or a
-             *     combination no index serves. Allowed combinations: `orderNumber`
-             *     alone; `email` with `from`/`to`; `status` with `from`/`to`;
-             *     `from`/`to` alone.
+             * @description `invalid_status`, `invalid_date`, `invalid_limit`, or
+             *     `invalid_filter`: a malformed `orderNumber` or `email`.
              */
             400: {
                 headers: {
@@ -3823,6 +4092,21 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /**
+             * @description `invalid_cursor` (the cursor was not issued by this listing, or
+             *     for other filters), `invalid_range` (`from` after `to`), or
+             *     `invalid_filter`: a combination of filters no index serves.
+             *     Allowed combinations: `orderNumber` alone; `email` with
+             *     `from`/`to`; `status` with `from`/`to`; `from`/`to` alone.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };
@@ -3911,7 +4195,7 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
-                    reason?: string;
+                    reason?: components["schemas"]["OptionalText"] | null;
                 };
             };
         };
@@ -3945,6 +4229,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
     adminCancelOrder: {
@@ -3963,7 +4249,7 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
-                    reason?: string;
+                    reason?: components["schemas"]["OptionalText"] | null;
                 };
             };
         };
@@ -3998,6 +4284,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
     getOrderTracking: {
@@ -4041,12 +4329,14 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["OrderNotFound"];
+            500: components["responses"]["InternalError"];
         };
     };
     carrierWebhook: {
         parameters: {
             query?: never;
             header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256>`; a signature that does not match the raw body or is older than 300 s is 400 `invalid_signature`. */
                 "Carrier-Signature": string;
             };
             path?: never;
@@ -4055,14 +4345,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    eventId: string;
-                    trackingNumber: string;
+                    eventId: components["schemas"]["RequiredText"];
+                    trackingNumber: components["schemas"]["RequiredText"];
                     /** @enum {string} */
                     type: "in_transit" | "out_for_delivery" | "delivered" | "exception";
                     /** Format: date-time */
                     occurredAt: string;
-                    location?: string;
-                    description?: string;
+                    location?: components["schemas"]["OptionalText"] | null;
+                    description?: components["schemas"]["OptionalText"] | null;
                 };
             };
         };
@@ -4097,7 +4387,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `not_shipped`. */
+            /** @description `not_shipped` (the order has not shipped), or `order_busy` (the order kept changing; retry). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4106,12 +4396,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
     paymentWebhook: {
         parameters: {
             query?: never;
             header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256>`; a signature that does not match the raw body or is older than 300 s is 400 `invalid_signature`. */
                 "Stripe-Signature": string;
             };
             path?: never;
@@ -4120,7 +4413,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    id: string;
+                    id: components["schemas"]["RequiredText"];
                     type: string;
                     data: {
                         object: Record<string, unknown>;
@@ -4152,6 +4445,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
 }

@@ -32,6 +32,11 @@ export const operations = {
     "path": "/admin/orders/{orderId}/label",
     "query": []
   },
+  "adminGetProduct": {
+    "method": "GET",
+    "path": "/admin/products/{sku}",
+    "query": []
+  },
   "adminListOrders": {
     "method": "GET",
     "path": "/admin/orders",

@@ -6,7 +6,10 @@ import type { components } from "../generated/openapi";
 import { queryKeysFactory, type PageQuery } from "./keys";
 
 export type Promotion = components["schemas"]["Promotion"];
-export type PromotionInput = OperationBody<"createPromotion">;
+/** A new promotion's terms: `code` is required, and the discount is PERCENTAGE with `percentOff` or FIXED_AMOUNT with `amountOff`. */
+export type CreatePromotionRequest = OperationBody<"createPromotion">;
+/** A promotion's new terms (`code`, if sent, must equal the path's). */
+export type PromotionInput = OperationBody<"updatePromotion">;
 
 export const promotionKeys = queryKeysFactory("promotions");
 
@@ -41,7 +44,7 @@ export function useCreatePromotion() {
   const client = useApiClient();
   const invalidate = useInvalidatePromotion();
   return useMutation({
-    mutationFn: (body: PromotionInput) => unwrap(client.POST("/admin/promotions", { body })),
+    mutationFn: (body: CreatePromotionRequest) => unwrap(client.POST("/admin/promotions", { body })),
     onSuccess: (promotion) => invalidate(promotion.code),
   });
 }

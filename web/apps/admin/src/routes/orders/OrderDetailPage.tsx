@@ -2,11 +2,12 @@ import { formatMoney, useOrder, type AdminOrder, type components } from "@order-
 import { Link, useParams } from "react-router";
 import { StatusBadge } from "../../components/StatusBadge";
 import { ErrorState, Loading, PageHeader } from "../../components/states";
-import { formatDateTime } from "../../lib/format";
+import { formatDateTime, formatDateTimeSeconds } from "../../lib/format";
 import { CancelOrder } from "./CancelOrder";
 import { LabelActions } from "./LabelActions";
 import { RefundForm, remainingRefundable } from "./RefundForm";
 import { ReturnCard } from "./ReturnCard";
+import { carrierEventLabel, orderTimeline } from "./timeline";
 
 type Address = components["schemas"]["Address"];
 
@@ -185,14 +186,7 @@ function OrderDetail({ order }: { order: AdminOrder }) {
 
       <section className="card" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
-        <ol className="timeline">
-          {order.statusHistory.map((change, index) => (
-            <li key={`${change.status}-${change.at}-${index}`}>
-              <StatusBadge status={change.status} /> <time dateTime={change.at}>{formatDateTime(change.at)}</time>
-              {change.reason && <span className="muted"> — {change.reason}</span>}
-            </li>
-          ))}
-        </ol>
+        <OrderTimeline order={order} carrier={order.shipment?.carrier} />
       </section>
 
       <section className="card" aria-labelledby="returns-heading">
@@ -225,6 +219,32 @@ function OrderDetail({ order }: { order: AdminOrder }) {
         </section>
       )}
     </>
+  );
+}
+
+/** The status history merged with the carrier's events by time; the carrier's are marked as such. */
+function OrderTimeline({ order, carrier }: { order: AdminOrder; carrier: string | undefined }) {
+  const entries = orderTimeline(order);
+  return (
+    <ol className="timeline" aria-labelledby="timeline-heading">
+      {entries.map((entry) =>
+        entry.kind === "status" ? (
+          <li key={entry.key} className="timeline-status">
+            <StatusBadge status={entry.change.status} /> <time dateTime={entry.at}>{formatDateTimeSeconds(entry.at)}</time>
+            {entry.change.reason && <span className="muted"> — {entry.change.reason}</span>}
+          </li>
+        ) : (
+          <li key={entry.key} className="timeline-carrier" data-event-type={entry.event.type}>
+            <span className="badge badge-carrier" title={carrier ? `Reported by ${carrier}` : "Reported by the carrier"}>
+              Carrier
+            </span>{" "}
+            <strong>{carrierEventLabel(entry.event.type)}</strong> <time dateTime={entry.at}>{formatDateTimeSeconds(entry.at)}</time>
+            {entry.event.location && <span className="timeline-location"> · {entry.event.location}</span>}
+            {entry.event.description && <span className="muted timeline-description"> — {entry.event.description}</span>}
+          </li>
+        ),
+      )}
+    </ol>
   );
 }
 

@@ -1,4 +1,12 @@
-import { formatMoney, parseMoneyInput, useRefundOrder, type AdminOrder, type Money } from "@order-service/api";
+import {
+  formatMoney,
+  parseMoneyInput,
+  SHOP_CURRENCY_MESSAGE,
+  toShopCurrency,
+  useRefundOrder,
+  type AdminOrder,
+  type Money,
+} from "@order-service/api";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
@@ -49,10 +57,15 @@ export function RefundForm({ order, remaining }: { order: AdminOrder; remaining:
   });
 
   const submit = form.handleSubmit((values) => {
-    const body = {
-      amount: { amount: parseMoneyInput(values.amount, remaining.currency) ?? 0, currency: remaining.currency },
-      reason: values.reason,
-    };
+    const amount = parseMoneyInput(values.amount, remaining.currency);
+    const currency = toShopCurrency(remaining.currency);
+    if (amount === null) return;
+    if (!currency) {
+      // The service refunds only in the shop's currency; an order in another cannot be refunded here.
+      form.setError("amount", { type: "currency", message: SHOP_CURRENCY_MESSAGE });
+      return;
+    }
+    const body = { amount: { amount, currency }, reason: values.reason };
     const fingerprint = JSON.stringify(body);
     const current = attempt?.body === fingerprint ? attempt : { body: fingerprint, key: crypto.randomUUID() };
     setAttempt(current);

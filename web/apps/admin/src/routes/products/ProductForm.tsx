@@ -1,4 +1,12 @@
-import { formatMoney, parseMoneyInput, toDecimalString, type CreateProductRequest } from "@order-service/api";
+import {
+  formatMoney,
+  parseMoneyInput,
+  SHOP_CURRENCY,
+  SHOP_CURRENCY_MESSAGE,
+  toDecimalString,
+  toShopCurrency,
+  type CreateProductRequest,
+} from "@order-service/api";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm, useWatch } from "react-hook-form";
 import { z } from "zod";
@@ -17,7 +25,7 @@ export const productSchema = z
       .regex(/^[A-Za-z0-9_-]{1,64}$/, "1 to 64 letters, digits, - or _"),
     name: z.string().trim().min(1, "Enter a name").max(200, "At most 200 characters"),
     description: z.string().max(4000, "At most 4000 characters"),
-    currency: z.string().trim().regex(/^[A-Za-z]{3}$/, "A three-letter currency code, e.g. USD"),
+    currency: z.string().trim(),
     price: z.string().trim().min(1, "Enter a price"),
     active: z.boolean(),
     allowBackorder: z.boolean(),
@@ -25,19 +33,37 @@ export const productSchema = z
     weightGrams: wholeNumber(1_000_000),
   })
   .superRefine((v, ctx) => {
-    const minor = parseMoneyInput(v.price, v.currency.toUpperCase() || "USD");
+    const currency = toShopCurrency(v.currency);
+    if (!currency) ctx.addIssue({ code: "custom", path: ["currency"], message: SHOP_CURRENCY_MESSAGE });
+    const minor = parseMoneyInput(v.price, currency ?? SHOP_CURRENCY);
     if (minor === null) ctx.addIssue({ code: "custom", path: ["price"], message: "Enter a price like 25.00" });
     else if (minor > 100_000_000) ctx.addIssue({ code: "custom", path: ["price"], message: "At most 1000000.00" });
+  })
+  // Only values that passed the checks above get here; the request is typed by the contract.
+  .transform((v): CreateProductRequest => {
+    const currency = toShopCurrency(v.currency);
+    if (!currency) return z.NEVER;
+    const minor = parseMoneyInput(v.price, currency);
+    if (minor === null) return z.NEVER;
+    return {
+      sku: v.sku,
+      name: v.name,
+      description: v.description,
+      price: { amount: minor, currency },
+      active: v.active,
+      allowBackorder: v.allowBackorder,
+      lowStockThreshold: v.lowStockThreshold,
+      weightGrams: v.weightGrams,
+    };
   });
 
 export type ProductValues = z.input<typeof productSchema>;
-type ProductParsed = z.output<typeof productSchema>;
 
 export const emptyProduct: ProductValues = {
   sku: "",
   name: "",
   description: "",
-  currency: "USD",
+  currency: SHOP_CURRENCY,
   price: "",
   active: true,
   allowBackorder: false,
@@ -59,26 +85,12 @@ export function toProductValues(p: {
     sku: p.sku,
     name: p.name,
     description: p.description ?? "",
-    currency: p.price?.currency ?? "USD",
+    currency: p.price?.currency ?? SHOP_CURRENCY,
     price: p.price ? toDecimalString(p.price.amount, p.price.currency) : "",
     active: p.active ?? true,
     allowBackorder: p.allowBackorder ?? false,
     lowStockThreshold: p.lowStockThreshold ?? 5,
     weightGrams: p.weightGrams ?? 0,
-  };
-}
-
-function toRequest(v: ProductParsed): CreateProductRequest {
-  const currency = v.currency.toUpperCase();
-  return {
-    sku: v.sku,
-    name: v.name,
-    description: v.description,
-    price: { amount: parseMoneyInput(v.price, currency) ?? 0, currency },
-    active: v.active,
-    allowBackorder: v.allowBackorder,
-    lowStockThreshold: v.lowStockThreshold,
-    weightGrams: v.weightGrams,
   };
 }
 
@@ -113,15 +125,15 @@ export function ProductForm({
   error: unknown;
   pending: boolean;
 }) {
-  const form = useForm<ProductValues, unknown, ProductParsed>({ resolver: zodResolver(productSchema), defaultValues });
+  const form = useForm<ProductValues, unknown, CreateProductRequest>({ resolver: zodResolver(productSchema), defaultValues });
   const errors = form.formState.errors;
   const submit = form.handleSubmit((values) =>
-    onSubmit(toRequest(values), (e) => applyServerError(e, form.setError, SERVER_FIELDS)),
+    onSubmit(values, (e) => applyServerError(e, form.setError, SERVER_FIELDS)),
   );
   const shownOnField = Object.keys(errors).length > 0;
   const [priceText, currencyText] = useWatch({ control: form.control, name: ["price", "currency"] });
-  const currency = String(currencyText ?? "").toUpperCase() || "USD";
-  const price = /^[A-Z]{3}$/.test(currency) ? parseMoneyInput(String(priceText ?? ""), currency) : null;
+  const currency = toShopCurrency(String(currencyText ?? ""));
+  const price = currency ? parseMoneyInput(String(priceText ?? ""), currency) : null;
   return (
     <form className="card stack form-grid" onSubmit={submit} noValidate aria-label="Product">
       <Field label="SKU" error={errors.sku} hint={skuEditable ? "Letters, digits, - and _; it cannot change later." : undefined}>
@@ -134,7 +146,7 @@ export function ProductForm({
         {(props) => <textarea {...props} rows={3} {...form.register("description")} />}
       </Field>
       <div className="row">
-        <Field label="Price" error={errors.price} hint={price !== null ? formatMoney({ amount: price, currency }) : undefined}>
+        <Field label="Price" error={errors.price} hint={currency && price !== null ? formatMoney({ amount: price, currency }) : undefined}>
           {(props) => <input {...props} inputMode="decimal" {...form.register("price")} />}
         </Field>
         <Field label="Currency" error={errors.currency} className="narrow-field">

@@ -1,4 +1,12 @@
-import { parseMoneyInput, toDecimalString, type Promotion, type PromotionInput } from "@order-service/api";
+import {
+  parseMoneyInput,
+  SHOP_CURRENCY,
+  SHOP_CURRENCY_MESSAGE,
+  toDecimalString,
+  toShopCurrency,
+  type CreatePromotionRequest,
+  type Promotion,
+} from "@order-service/api";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm, useWatch } from "react-hook-form";
 import { z } from "zod";
@@ -6,55 +14,21 @@ import { CheckField, Field } from "../../components/Field";
 import { FormError } from "../../components/states";
 import { applyServerError } from "../../lib/forms";
 
-export const promotionSchema = z
-  .object({
-    code: z.string().trim().regex(/^[A-Za-z0-9_-]{3,32}$/, "3 to 32 letters, digits, - or _"),
-    description: z.string().max(200, "At most 200 characters"),
-    type: z.enum(["PERCENTAGE", "FIXED_AMOUNT"]),
-    percentOff: z.string(),
-    amountOff: z.string(),
-    currency: z.string().trim().regex(/^[A-Za-z]{3}$/, "A three-letter currency code"),
-    skus: z.string(),
-    minSubtotal: z.string(),
-    startsAt: z.string(),
-    endsAt: z.string(),
-    usageLimit: z.string(),
-    oncePerCustomer: z.boolean(),
-    active: z.boolean(),
-  })
-  .superRefine((v, ctx) => {
-    const currency = v.currency.toUpperCase();
-    if (v.type === "PERCENTAGE") {
-      const n = Number(v.percentOff);
-      if (!Number.isInteger(n) || n < 1 || n > 100) ctx.addIssue({ code: "custom", path: ["percentOff"], message: "A whole number from 1 to 100" });
-    } else if (!(Number(parseMoneyInput(v.amountOff, currency)) > 0)) {
-      ctx.addIssue({ code: "custom", path: ["amountOff"], message: "Enter an amount like 5.00" });
-    }
-    if (v.minSubtotal.trim() && parseMoneyInput(v.minSubtotal, currency) === null)
-      ctx.addIssue({ code: "custom", path: ["minSubtotal"], message: "Enter an amount like 50.00" });
-    if (v.usageLimit.trim() && !(Number.isInteger(Number(v.usageLimit)) && Number(v.usageLimit) >= 1))
-      ctx.addIssue({ code: "custom", path: ["usageLimit"], message: "A whole number, at least 1" });
-    if (v.startsAt && v.endsAt && v.startsAt > v.endsAt)
-      ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Ends before it starts" });
-  });
-
-export type PromotionValues = z.infer<typeof promotionSchema>;
-
-export const emptyPromotion: PromotionValues = {
-  code: "",
-  description: "",
-  type: "PERCENTAGE",
-  percentOff: "10",
-  amountOff: "",
-  currency: "USD",
-  skus: "",
-  minSubtotal: "",
-  startsAt: "",
-  endsAt: "",
-  usageLimit: "",
-  oncePerCustomer: false,
-  active: true,
-};
+const promotionFields = z.object({
+  code: z.string().trim().regex(/^[A-Za-z0-9_-]{3,32}$/, "3 to 32 letters, digits, - or _"),
+  description: z.string().max(200, "At most 200 characters"),
+  type: z.enum(["PERCENTAGE", "FIXED_AMOUNT"]),
+  percentOff: z.string(),
+  amountOff: z.string(),
+  currency: z.string().trim(),
+  skus: z.string(),
+  minSubtotal: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  usageLimit: z.string(),
+  oncePerCustomer: z.boolean(),
+  active: z.boolean(),
+});
 
 /** An RFC 3339 time as the value of a datetime-local input (local time), and back. */
 const toLocalInput = (iso?: string) => {
@@ -64,8 +38,78 @@ const toLocalInput = (iso?: string) => {
 };
 const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : undefined);
 
+/**
+ * What was typed, checked, and turned into the request: the discount is
+ * PERCENTAGE with `percentOff` or FIXED_AMOUNT with `amountOff`, never both,
+ * and every amount is in the shop's currency.
+ */
+export const promotionSchema = promotionFields
+  .superRefine((v, ctx) => {
+    const issue = (path: keyof typeof v, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    const currency = toShopCurrency(v.currency);
+    if (!currency) issue("currency", SHOP_CURRENCY_MESSAGE);
+    if (v.type === "PERCENTAGE") {
+      const n = Number(v.percentOff);
+      if (!Number.isInteger(n) || n < 1 || n > 100) issue("percentOff", "A whole number from 1 to 100");
+    } else if (!((parseMoneyInput(v.amountOff, currency ?? SHOP_CURRENCY) ?? 0) > 0)) {
+      issue("amountOff", "Enter an amount like 5.00");
+    }
+    if (v.minSubtotal.trim() && parseMoneyInput(v.minSubtotal, currency ?? SHOP_CURRENCY) === null)
+      issue("minSubtotal", "Enter an amount like 50.00");
+    if (v.usageLimit.trim() && !(Number.isInteger(Number(v.usageLimit)) && Number(v.usageLimit) >= 1))
+      issue("usageLimit", "A whole number, at least 1");
+    if (v.startsAt && v.endsAt && v.startsAt > v.endsAt) issue("endsAt", "Ends before it starts");
+  })
+  // Only values that passed the checks above get here; the request is typed by the contract.
+  .transform((v): CreatePromotionRequest => {
+    const currency = toShopCurrency(v.currency);
+    if (!currency) return z.NEVER;
+    const minSubtotal = v.minSubtotal.trim() ? parseMoneyInput(v.minSubtotal, currency) : undefined;
+    if (minSubtotal === null) return z.NEVER;
+    const startsAt = fromLocalInput(v.startsAt);
+    const endsAt = fromLocalInput(v.endsAt);
+    const terms = {
+      code: v.code.trim(),
+      description: v.description.trim(),
+      skus: v.skus
+        .split(/[\s,]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+      ...(minSubtotal !== undefined ? { minSubtotal: { amount: minSubtotal, currency } } : {}),
+      ...(startsAt ? { startsAt } : {}),
+      ...(endsAt ? { endsAt } : {}),
+      ...(v.usageLimit.trim() ? { usageLimit: Number(v.usageLimit) } : {}),
+      oncePerCustomer: v.oncePerCustomer,
+      active: v.active,
+    };
+    // The contract's discriminated union: PERCENTAGE carries percentOff only, FIXED_AMOUNT amountOff only.
+    if (v.type === "PERCENTAGE") return { ...terms, type: "PERCENTAGE", percentOff: Number(v.percentOff) };
+    const amountOff = parseMoneyInput(v.amountOff, currency);
+    if (amountOff === null) return z.NEVER;
+    return { ...terms, type: "FIXED_AMOUNT", amountOff: { amount: amountOff, currency } };
+  });
+
+/** The form's values, as typed. */
+export type PromotionValues = z.input<typeof promotionSchema>;
+
+export const emptyPromotion: PromotionValues = {
+  code: "",
+  description: "",
+  type: "PERCENTAGE",
+  percentOff: "10",
+  amountOff: "",
+  currency: SHOP_CURRENCY,
+  skus: "",
+  minSubtotal: "",
+  startsAt: "",
+  endsAt: "",
+  usageLimit: "",
+  oncePerCustomer: false,
+  active: true,
+};
+
 export function toPromotionValues(p: Promotion): PromotionValues {
-  const currency = p.discount.type === "FIXED_AMOUNT" ? p.discount.amountOff.currency : (p.minSubtotal?.currency ?? "USD");
+  const currency = p.discount.type === "FIXED_AMOUNT" ? p.discount.amountOff.currency : (p.minSubtotal?.currency ?? SHOP_CURRENCY);
   return {
     code: p.code,
     description: p.description,
@@ -80,31 +124,6 @@ export function toPromotionValues(p: Promotion): PromotionValues {
     usageLimit: p.usageLimit ? String(p.usageLimit) : "",
     oncePerCustomer: p.oncePerCustomer,
     active: p.active,
-  };
-}
-
-export function toPromotionInput(v: PromotionValues): PromotionInput {
-  const currency = v.currency.toUpperCase();
-  const skus = v.skus
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const startsAt = fromLocalInput(v.startsAt);
-  const endsAt = fromLocalInput(v.endsAt);
-  return {
-    code: v.code.trim(),
-    description: v.description.trim(),
-    type: v.type,
-    ...(v.type === "PERCENTAGE"
-      ? { percentOff: Number(v.percentOff) }
-      : { amountOff: { amount: parseMoneyInput(v.amountOff, currency) ?? 0, currency } }),
-    skus,
-    ...(v.minSubtotal.trim() ? { minSubtotal: { amount: parseMoneyInput(v.minSubtotal, currency) ?? 0, currency } } : {}),
-    ...(startsAt ? { startsAt } : {}),
-    ...(endsAt ? { endsAt } : {}),
-    ...(v.usageLimit.trim() ? { usageLimit: Number(v.usageLimit) } : {}),
-    oncePerCustomer: v.oncePerCustomer,
-    active: v.active,
   };
 }
 
@@ -134,15 +153,15 @@ export function PromotionForm({
   defaultValues: PromotionValues;
   codeEditable: boolean;
   submitLabel: string;
-  onSubmit: (body: PromotionInput, onError: (error: unknown) => void) => void;
+  onSubmit: (body: CreatePromotionRequest, onError: (error: unknown) => void) => void;
   error: unknown;
   pending: boolean;
 }) {
-  const form = useForm<PromotionValues>({ resolver: zodResolver(promotionSchema), defaultValues });
+  const form = useForm<PromotionValues, unknown, CreatePromotionRequest>({ resolver: zodResolver(promotionSchema), defaultValues });
   const errors = form.formState.errors;
   const type = useWatch({ control: form.control, name: "type" });
   const submit = form.handleSubmit((values) =>
-    onSubmit(toPromotionInput(values), (e) => applyServerError(e, form.setError, SERVER_FIELDS)),
+    onSubmit(values, (e) => applyServerError(e, form.setError, SERVER_FIELDS)),
   );
   return (
     <form className="card stack form-grid" onSubmit={submit} noValidate aria-label="Promotion">
