@@ -32,3 +32,28 @@ test("an administrator creates a product, sees the shop's currency required besi
   await expect(entry).toContainText("root");
   await keepScreenshot(page, "stock-received");
 });
+
+test("an administrator archives a product and puts it back on sale with its price and description kept", async ({ page }) => {
+  const sku = `E2E-ARC-${Date.now().toString(36).toUpperCase()}`;
+  const product = new ProductPage(page);
+  await product.gotoNew();
+  await product.fill({ sku, name: "Archivable mug", price: "9.90" });
+  await page.getByLabel("Description").fill("A mug that leaves and comes back");
+  await product.create();
+  await expect(page.getByText("Product created.")).toBeVisible();
+
+  await page.getByRole("button", { name: "Archive" }).click();
+  await expect(page.getByText("Product archived: it is no longer on sale.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByText(/This product is archived/)).toBeVisible();
+  // The admin read keeps what the storefront no longer shows.
+  await expect(page.getByLabel("Price")).toHaveValue("9.90");
+  await expect(page.getByLabel("Description")).toHaveValue("A mug that leaves and comes back");
+  await keepScreenshot(page, "product-archived");
+
+  await page.getByLabel("Active (on sale in the storefront)").check();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Changes saved.")).toBeVisible();
+  await expect(page.getByText(/This product is archived/)).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Archive" })).toBeVisible();
+});

@@ -13,15 +13,12 @@ export type ProductInput = OperationBody<"updateProduct">;
 
 export const productKeys = queryKeysFactory("products");
 
-/**
- * A product's catalog fields. The contract has no admin read of one product,
- * so this is the storefront's view (active products only; 404 once archived).
- */
+/** A product with its admin fields, archived or not (what the edit form starts from). */
 export function useProduct(sku: string) {
   const client = useApiClient();
   return useQuery({
     queryKey: productKeys.detail(sku),
-    queryFn: () => unwrap(client.GET("/products/{sku}", { params: { path: { sku } } })),
+    queryFn: () => unwrap(client.GET("/admin/products/{sku}", { params: { path: { sku } } })),
     retry: false,
   });
 }

@@ -1,4 +1,4 @@
-import { isApiError, useArchiveProduct, useInventoryItem, useProduct, useUpdateProduct } from "@order-service/api";
+import { useArchiveProduct, useProduct, useUpdateProduct } from "@order-service/api";
 import { useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { ErrorState, FormError, Loading, PageHeader } from "../../components/states";
@@ -8,28 +8,22 @@ export function Component() {
   const { sku = "" } = useParams();
   const location = useLocation();
   const product = useProduct(sku);
-  const inventory = useInventoryItem(sku);
   const update = useUpdateProduct(sku);
   const archive = useArchiveProduct(sku);
   const [saved, setSaved] = useState<string | null>((location.state as { created?: boolean } | null)?.created ? "Product created." : null);
-  const stock = inventory.data ?? undefined;
-  const archived = product.isError && isApiError(product.error) && product.error.status === 404 && stock !== undefined;
+  const archived = product.data?.active === false;
 
   let body;
-  if (product.isPending || inventory.isPending) body = <Loading label="Loading the product…" />;
-  else if (product.isError && !archived)
+  if (product.isPending) body = <Loading label="Loading the product…" />;
+  else if (product.isError)
     body = <ErrorState title="The product could not be loaded." error={product.error} retry={() => void product.refetch()} />;
   else {
-    const values = toProductValues({
-      ...(product.data ?? { sku, name: stock?.name ?? "" }),
-      ...(stock ? { lowStockThreshold: stock.lowStockThreshold, active: stock.active, name: stock.name } : {}),
-    });
+    const values = toProductValues(product.data);
     body = (
       <>
         {archived && (
           <p className="alert alert-info" role="status">
-            This product is archived. The API shows an archived product's price and description only while it is on
-            sale, so enter them again to bring it back.
+            This product is archived: it is not on sale. Tick “Active (on sale in the storefront)” and save to put it back on sale.
           </p>
         )}
         {saved && (
@@ -63,7 +57,7 @@ export function Component() {
         <Link className="button" to={`/inventory/${sku}`}>
           Stock
         </Link>
-        {stock?.active !== false && !archived && (
+        {product.data && !archived && (
           <button
             type="button"
             className="button danger"
