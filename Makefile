@@ -92,8 +92,8 @@ deploy-web: web
 	  --query "Stacks[0].Outputs[?OutputKey=='$$1'].OutputValue" --output text; }; \
 	region=$$(aws configure get region || echo "$${AWS_REGION:-us-east-1}"); \
 	bucket=$$(out AdminWebBucketName); \
-	printf '{"stage":"%s","apiUrl":"%s","oidc":{"authority":"https://cognito-idp.%s.amazonaws.com/%s","clientId":"%s","scope":"openid email profile"}}\n' \
-	  "$(STACK)" "$$(out ApiUrl)" "$$region" "$$(out UserPoolId)" "$$(out UserPoolClientId)" > web/apps/admin/dist/config.json; \
+	printf '{"stage":"%s","apiUrl":"%s","oidc":{"authority":"https://cognito-idp.%s.amazonaws.com/%s","clientId":"%s","scope":"openid email profile","logoutUrl":"%s/logout"}}\n' \
+	  "$(STACK)" "$$(out ApiUrl)" "$$region" "$$(out UserPoolId)" "$$(out UserPoolClientId)" "$$(out AuthDomain)" > web/apps/admin/dist/config.json; \
 	aws s3 sync web/apps/admin/dist "s3://$$bucket" --delete; \
 	aws cloudfront create-invalidation --distribution-id "$$(out AdminWebDistributionId)" --paths "/index.html" "/config.json" >/dev/null; \
 	echo "The dashboard is at $$(out AdminUrl)"

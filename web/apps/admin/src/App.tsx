@@ -7,7 +7,7 @@ import { AuthProvider, useAuth } from "./auth/AuthContext";
 import { NotAuthorisedPage } from "./auth/NotAuthorisedPage";
 import { isAdmin } from "./auth/oidc";
 import { SignInPage } from "./auth/SignInPage";
-import type { AppConfig } from "./config";
+import { hostedLogoutUrl, type AppConfig } from "./config";
 import { createAppRouter } from "./router";
 
 export function App({
@@ -22,7 +22,7 @@ export function App({
   signInError?: string | undefined;
 }) {
   return (
-    <AuthProvider manager={manager} initialUser={initialUser}>
+    <AuthProvider manager={manager} initialUser={initialUser} logoutUrl={hostedLogoutUrl(config, window.location.origin)}>
       <Gate config={config} signInError={signInError} />
     </AuthProvider>
   );

@@ -13,7 +13,22 @@ export interface AppConfig {
     metadataUrl?: string | undefined;
     clientId: string;
     scope: string;
+    /**
+     * Cognito's hosted UI sign-out (`https://<domain>/logout`), which its
+     * discovery document does not name; absent where discovery names an
+     * end-session endpoint (the local identity provider).
+     */
+    logoutUrl?: string | undefined;
   };
+}
+
+/** Where to send the browser to end the identity provider's session too, if the config names it. */
+export function hostedLogoutUrl(config: AppConfig, origin: string): string | undefined {
+  if (!config.oidc.logoutUrl) return undefined;
+  const url = new URL(config.oidc.logoutUrl);
+  url.searchParams.set("client_id", config.oidc.clientId);
+  url.searchParams.set("logout_uri", `${origin}/`);
+  return url.toString();
 }
 
 function isUrl(value: unknown): value is string {
@@ -38,6 +53,7 @@ export function parseConfig(value: unknown): AppConfig {
   if (oidc.metadataUrl !== undefined && !isUrl(oidc.metadataUrl)) problems.push("oidc.metadataUrl: must be an http(s) URL");
   if (!nonEmpty(oidc.clientId)) problems.push("oidc.clientId: required");
   if (oidc.scope !== undefined && !nonEmpty(oidc.scope)) problems.push("oidc.scope: must be a non-empty string");
+  if (oidc.logoutUrl !== undefined && !isUrl(oidc.logoutUrl)) problems.push("oidc.logoutUrl: must be an http(s) URL");
   if (problems.length > 0) throw new Error(`config.json is not valid: ${problems.join("; ")}`);
   return {
     stage: root.stage as string,
@@ -47,6 +63,7 @@ export function parseConfig(value: unknown): AppConfig {
       metadataUrl: oidc.metadataUrl as string | undefined,
       clientId: oidc.clientId as string,
       scope: (oidc.scope as string | undefined) ?? "openid email profile",
+      logoutUrl: oidc.logoutUrl as string | undefined,
     },
   };
 }

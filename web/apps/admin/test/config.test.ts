@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { safeReturnPath } from "../src/auth/oidc";
-import { parseConfig } from "../src/config";
+import { hostedLogoutUrl, parseConfig } from "../src/config";
 
 describe("config.json", () => {
   it("accepts the local stack's configuration", () => {
@@ -23,6 +23,22 @@ describe("config.json", () => {
       parseConfig({ stage: "prod", apiUrl: "https://api.example", oidc: { authority: "https://cognito-idp.x/pool", clientId: "abc" } }).oidc.scope,
     ).toBe("openid email profile");
     expect(() => parseConfig({ stage: "", apiUrl: "nope", oidc: {} })).toThrow(/stage: required; apiUrl: must be an http\(s\) URL/);
+  });
+
+  it("signs out of Cognito's hosted UI back to this app when the config names its logout URL", () => {
+    const cognito = parseConfig({
+      stage: "prod",
+      apiUrl: "https://api.example",
+      oidc: { authority: "https://cognito-idp.x/pool", clientId: "abc", logoutUrl: "https://shop.auth.eu-west-1.amazoncognito.com/logout" },
+    });
+    expect(hostedLogoutUrl(cognito, "https://admin.example")).toBe(
+      "https://shop.auth.eu-west-1.amazoncognito.com/logout?client_id=abc&logout_uri=https%3A%2F%2Fadmin.example%2F",
+    );
+    const local = parseConfig({ stage: "local", apiUrl: "http://127.0.0.1:3000", oidc: { authority: "https://idp", clientId: "abc" } });
+    expect(hostedLogoutUrl(local, "http://127.0.0.1:3001")).toBeUndefined();
+    expect(() =>
+      parseConfig({ stage: "x", apiUrl: "https://a", oidc: { authority: "a", clientId: "b", logoutUrl: "javascript:alert(1)" } }),
+    ).toThrow(/oidc.logoutUrl/);
   });
 });
 

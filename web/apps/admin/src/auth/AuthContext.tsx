@@ -17,10 +17,13 @@ const AuthContext = createContext<Auth | null>(null);
 export function AuthProvider({
   manager,
   initialUser,
+  logoutUrl,
   children,
 }: {
   manager: UserManager;
   initialUser: User | null;
+  /** The identity provider's own sign-out page, where discovery names none (Cognito's hosted UI). */
+  logoutUrl?: string | undefined;
   children: ReactNode;
 }) {
   const [user, setUser] = useState<User | null>(initialUser);
@@ -56,14 +59,19 @@ export function AuthProvider({
   const signOut = useCallback(async () => {
     const idToken = userRef.current?.id_token;
     await manager.removeUser();
+    if (logoutUrl) {
+      // Cognito's hosted UI ends its session at /logout, then returns here.
+      window.location.assign(logoutUrl);
+      return;
+    }
     try {
       // Ends the identity provider's session too, where it offers an end-session endpoint.
       await manager.signoutRedirect(idToken ? { id_token_hint: idToken } : {});
     } catch {
-      // Cognito's discovery names no end-session endpoint: the local sign-out is what there is.
+      // No end-session endpoint and no logout URL: the local sign-out is what there is.
       window.location.assign("/");
     }
-  }, [manager]);
+  }, [manager, logoutUrl]);
 
   const value = useMemo<Auth>(
     () => ({
