@@ -1402,14 +1402,19 @@ export interface components {
             /** @description The line's new quantity; 0 removes the line. */
             quantity: number;
         };
+        /**
+         * @description An address a mail service takes: a dot-atom local part (letters,
+         *     digits and ``!#$%&'*+/=?^_`{|}~-``, dots between them) and a domain
+         *     of at least two labels of letters, digits and inner hyphens (an
+         *     internationalised domain in its punycode form). Otherwise 400
+         *     `invalid_field` at checkout, 400 `invalid_filter` in a search.
+         * @example ada@example.com
+         */
+        EmailAddress: string;
         /** @description The buyer as sent at checkout (text is trimmed). */
         CustomerInput: {
             name: components["schemas"]["RequiredText"];
-            /**
-             * @description One `@`, a non-empty local part, a domain containing (but not starting or ending with) a dot, no whitespace.
-             * @example ada@example.com
-             */
-            email: string;
+            email: components["schemas"]["EmailAddress"];
             /**
              * @description Optional; digits, spaces and `+ - ( ) .` only, with 6 to 15 digits (trimmed). Empty counts as absent.
              * @example +15555550100
@@ -4041,11 +4046,12 @@ export interface operations {
                  * @description Only orders whose customer e-mail (as given at checkout) equals
                  *     this address, ignoring case. Combines with `from` and `to`; not
                  *     with `status` or `orderNumber` (422 `invalid_filter`). Served by
-                 *     the `ByCustomerEmail` index. A value that is not an e-mail address
-                 *     is 400 `invalid_filter`.
+                 *     the `ByCustomerEmail` index. A value that is not an address
+                 *     checkout accepts (see `CustomerInput.email`) is 400
+                 *     `invalid_filter`.
                  * @example ada@example.com
                  */
-                email?: string;
+                email?: components["schemas"]["EmailAddress"];
                 /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
                 limit?: components["parameters"]["Limit"];
                 /**
