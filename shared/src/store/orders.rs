@@ -354,17 +354,36 @@ impl Store {
     /// The order with this order number (the `ByOrderNumber` index holds
     /// keys only; the order is read consistently).
     pub async fn find_order_by_number(&self, order_number: &str) -> anyhow::Result<Option<Order>> {
+        self.find_order_by_key_index(
+            BY_ORDER_NUMBER_INDEX,
+            "orderNumber",
+            order_number,
+            "finding an order by number",
+        )
+        .await
+    }
+
+    /// The one order whose `attribute` is `value` on a keys-only `index`,
+    /// read itself, consistently, from the table.
+    pub(crate) async fn find_order_by_key_index(
+        &self,
+        index: &str,
+        attribute: &str,
+        value: &str,
+        what: &str,
+    ) -> anyhow::Result<Option<Order>> {
         let out = self
             .client
             .query()
             .table_name(&self.tables.orders)
-            .index_name(BY_ORDER_NUMBER_INDEX)
-            .key_condition_expression("orderNumber = :number")
-            .expression_attribute_values(":number", s(order_number))
+            .index_name(index)
+            .key_condition_expression("#k = :v")
+            .expression_attribute_names("#k", attribute)
+            .expression_attribute_values(":v", s(value))
             .limit(1)
             .send()
             .await
-            .map_err(|e| unexpected("finding an order by number", e))?;
+            .map_err(|e| unexpected(what, e))?;
         let Some(item) = out.items.and_then(|i| i.into_iter().next()) else {
             return Ok(None);
         };

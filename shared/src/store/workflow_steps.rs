@@ -291,26 +291,13 @@ impl Store {
         &self,
         tracking_number: &str,
     ) -> anyhow::Result<Option<Order>> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.tables.orders)
-            .index_name(BY_TRACKING_NUMBER_INDEX)
-            .key_condition_expression("trackingNumber = :t")
-            .expression_attribute_values(":t", s(tracking_number))
-            .limit(1)
-            .send()
-            .await
-            .map_err(|e| unexpected("finding an order by tracking number", e))?;
-        let Some(item) = out.items.and_then(|i| i.into_iter().next()) else {
-            return Ok(None);
-        };
-        // The index holds keys only; read the order itself, consistently.
-        let order_id = item
-            .get("orderId")
-            .and_then(|v| v.as_s().ok())
-            .ok_or_else(|| anyhow::anyhow!("an index entry without orderId"))?;
-        self.get_order(order_id).await
+        self.find_order_by_key_index(
+            BY_TRACKING_NUMBER_INDEX,
+            "trackingNumber",
+            tracking_number,
+            "finding an order by tracking number",
+        )
+        .await
     }
 
     /// Records a carrier event once per event id: appended to the order's
