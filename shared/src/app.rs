@@ -85,6 +85,14 @@ impl App {
         crate::store::Store::new(self.dynamo.clone(), self.config.tables.clone())
     }
 
+    /// The shop settings as saved now (read on each use: an administrator
+    /// may change them at any time).
+    pub async fn settings(&self) -> anyhow::Result<crate::domain::settings::ShopSettings> {
+        self.store()
+            .get_settings(self.config.default_fulfilment_mode)
+            .await
+    }
+
     /// Uses `payments` (tests share one sandbox across functions to read its ledger).
     pub fn with_payments(mut self, payments: crate::payments::PaymentGateway) -> Self {
         self.payments = payments;

@@ -17,6 +17,8 @@ pub struct Tables {
     pub promotions: String,
     pub reports: String,
     pub analytics: String,
+    /// Shop settings, shipping options and tax rates.
+    pub shop: String,
 }
 
 /// Everything a function needs to know about its surroundings.
@@ -52,6 +54,9 @@ pub struct Config {
     pub stripe_secret_key: Option<Secret>,
     /// The secret the payment gateway signs its webhooks with.
     pub payment_webhook_secret: Option<Secret>,
+    /// The fulfilment mode until an administrator saves the settings
+    /// (`FULFILMENT_MODE`: MANUAL, the default, or AUTOMATIC).
+    pub default_fulfilment_mode: crate::domain::settings::FulfilmentMode,
 }
 
 impl Config {
@@ -75,6 +80,7 @@ impl Config {
             promotions: or("PROMOTIONS_TABLE", "Promotions"),
             reports: or("REPORTS_TABLE", "Reports"),
             analytics: or("ANALYTICS_TABLE", "Analytics"),
+            shop: or("SHOP_TABLE", "Shop"),
         };
         let jwt = match (lookup("JWT_ISSUER"), lookup("JWT_AUDIENCE")) {
             (Some(issuer), Some(audience)) => Some(crate::auth::JwtSettings {
@@ -113,6 +119,9 @@ impl Config {
             stripe_api_base: or("STRIPE_API_BASE", crate::payments::stripe::DEFAULT_API_BASE),
             stripe_secret_key: Secret::from_lookup("STRIPE_SECRET_KEY", &lookup),
             payment_webhook_secret: Secret::from_lookup("PAYMENT_WEBHOOK_SECRET", &lookup),
+            default_fulfilment_mode: lookup("FULFILMENT_MODE")
+                .and_then(|m| crate::domain::settings::FulfilmentMode::parse(&m))
+                .unwrap_or_default(),
         }
     }
 }

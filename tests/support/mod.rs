@@ -81,13 +81,19 @@ pub async fn spawn_app_with(overrides: &std::collections::HashMap<String, String
     let sdk = local::sdk_config(&shared.endpoint).await;
     let n = NEXT.fetch_add(1, Ordering::SeqCst);
     let name = format!("t{}-{n}", std::process::id());
+    // Most tests follow an order to SHIPPED without a warehouse in the loop;
+    // the fulfilment tests ask for MANUAL (the template's default) themselves.
+    let mut overrides = overrides.clone();
+    overrides
+        .entry("FULFILMENT_MODE".to_string())
+        .or_insert_with(|| "AUTOMATIC".to_string());
     let stack = LocalStack::start_with(
         &root,
         &sdk,
         &name,
         "127.0.0.1:0".parse().unwrap(),
         &shared.idp,
-        overrides,
+        &overrides,
     )
     .await
     .expect("the stack starts");

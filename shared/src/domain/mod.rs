@@ -11,6 +11,7 @@ pub mod payment_events;
 pub mod product;
 pub mod promotion;
 pub mod returns;
+pub mod settings;
 
 /// Input that breaks a rule, with the field it concerns.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -13,6 +13,7 @@ pub mod orders;
 pub mod products;
 pub mod promotions;
 pub mod reports;
+pub mod shop;
 pub mod workflow_steps;
 
 use std::collections::HashMap;
