@@ -29,6 +29,7 @@ fn order(name: &str) -> Order {
             currency: usd.clone(),
         },
         discount: None,
+        tax: None,
     };
     let lines = vec![line("MUG-01", "Mug", 2), line("TEE-02", "T-shirt", 1)];
     let mut order = tests::sample_order("0194c7e2-label-test", "sub-1", lines, NOW);

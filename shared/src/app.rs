@@ -17,6 +17,7 @@ pub struct App {
     pub secrets: aws_sdk_secretsmanager::Client,
     pub payments: crate::payments::PaymentGateway,
     pub carrier: crate::fulfilment::Carrier,
+    pub tax: crate::tax::TaxService,
     /// Verifies optional bearer tokens on routes API Gateway leaves public.
     pub jwt: Option<JwtVerifier>,
 }
@@ -75,6 +76,7 @@ impl App {
             secrets,
             payments,
             carrier: crate::fulfilment::Carrier::Local(Default::default()),
+            tax: crate::tax::TaxService::default(),
             config,
             jwt,
         })

@@ -382,6 +382,7 @@ impl TestApp {
                     unit_price: p.price.clone(),
                     line_total: p.price.times(*quantity).unwrap(),
                     discount: None,
+                    tax: None,
                 }
             })
             .collect();
@@ -436,6 +437,11 @@ pub fn sample_order(order_id: &str, sub: &str, lines: Vec<OrderLine>, now: &str)
         },
         lines,
         subtotal: total.clone(),
+        discount: None,
+        shipping: None,
+        tax: None,
+        tax_included: false,
+        shipping_option: None,
         total,
         status: OrderStatus::Pending,
         status_history: vec![StatusChange {

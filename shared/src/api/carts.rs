@@ -10,12 +10,12 @@ use crate::domain::json_input::whole_number;
 
 use super::{json, json_body, optional_identity, path_param, ApiError, HttpResponse};
 use crate::auth::Identity;
-use crate::domain::cart::{
-    parse_quantity, price_cart, Cart, CartChangeError, CartStatus, PricedCart, PromotionContext,
-};
+use crate::domain::cart::{parse_quantity, Cart, CartChangeError, CartStatus, ChosenShipping};
+use crate::domain::checkout::{address, AddressInput};
 use crate::domain::now_rfc3339;
 use crate::domain::product::Sku;
-use crate::domain::promotion::{parse_code, Promotion};
+use crate::domain::promotion::parse_code;
+use crate::pricing::{CartPricing, PricingError, ShippingState};
 use crate::store::carts::SaveCartError;
 use crate::App;
 
@@ -57,41 +57,21 @@ pub(crate) async fn load_cart(
     }
 }
 
-/// Prices a cart from the current catalog, with its promotion (if any)
-/// checked now for `customer`; also the promotion as read.
+/// Prices a cart now for `customer` (or its owner).
 pub(crate) async fn price(
     app: &App,
     cart: &Cart,
     customer: Option<&str>,
-) -> Result<(PricedCart, Option<Promotion>), ApiError> {
-    let store = app.store();
-    let skus: Vec<Sku> = cart.lines.iter().map(|l| l.sku.clone()).collect();
-    let products = store.get_products(&skus).await?;
-    let promotion = match &cart.promotion_code {
-        Some(code) => store.get_promotion(code).await?,
-        None => None,
-    };
-    let customer = customer.or(cart.owner_sub.as_deref());
-    let used_by_customer = match (&promotion, customer) {
-        (Some(p), Some(sub)) if p.once_per_customer => {
-            store.promotion_used_by(&p.code, sub).await?
-        }
-        _ => false,
-    };
-    let now = now_rfc3339();
-    let context = cart.promotion_code.as_deref().map(|code| PromotionContext {
-        code,
-        promotion: promotion.as_ref(),
-        used_by_customer,
-        now: &now,
-    });
-    let view = price_cart(cart, &products, &super::shop_currency(app)?, context).map_err(|e| {
-        ApiError::Unprocessable {
-            code: "total_too_large",
-            message: e.to_string(),
-        }
-    })?;
-    Ok((view, promotion))
+) -> Result<CartPricing, ApiError> {
+    crate::pricing::price_cart(app, cart, customer)
+        .await
+        .map_err(|e| match e {
+            PricingError::Overflow(e) => ApiError::Unprocessable {
+                code: "total_too_large",
+                message: e.to_string(),
+            },
+            PricingError::Unexpected(e) => e.into(),
+        })
 }
 
 async fn priced(
@@ -99,8 +79,8 @@ async fn priced(
     cart: &Cart,
     caller: Option<&Identity>,
 ) -> Result<HttpResponse, ApiError> {
-    let (view, _) = price(app, cart, caller.map(|c| c.sub.as_str())).await?;
-    Ok(json(StatusCode::OK, &view))
+    let pricing = price(app, cart, caller.map(|c| c.sub.as_str())).await?;
+    Ok(json(StatusCode::OK, &pricing.view))
 }
 
 /// `POST /carts`: a new empty cart, bound to the caller when signed in.
@@ -145,8 +125,25 @@ where
         change(&mut cart)?;
         cart.updated_at = now_rfc3339();
         cart.expires_at = chrono::Utc::now().timestamp() + app.config.cart_ttl_seconds;
+        // The customer is shown the chosen option's price for the cart as
+        // changed: that is the price checkout will charge (or refuse to,
+        // if it changes before then). A choice that no longer serves the
+        // cart is dropped.
+        let pricing = price(app, &cart, caller.as_ref().map(|c| c.sub.as_str())).await?;
+        match &pricing.shipping {
+            ShippingState::Chosen(quote) => {
+                cart.shipping_option = Some(ChosenShipping {
+                    option_id: quote.option_id.clone(),
+                    price: quote.price.clone(),
+                })
+            }
+            ShippingState::ChoiceUnavailable(_) | ShippingState::NotCharged => {
+                cart.shipping_option = None
+            }
+            ShippingState::NotChosen { .. } => {}
+        }
         match app.store().save_cart(&cart).await {
-            Ok(saved) => return priced(app, &saved, caller.as_ref()).await,
+            Ok(_) => return Ok(json(StatusCode::OK, &pricing.view)),
             Err(SaveCartError::Conflict) => continue,
             Err(SaveCartError::Unexpected(e)) => return Err(e.into()),
         }
@@ -245,8 +242,9 @@ pub async fn apply_promotion(app: &App, request: Request) -> Result<HttpResponse
         ));
     }
     candidate.promotion_code = Some(code.clone());
-    let (view, promotion) = price(app, &candidate, caller.as_ref().map(|c| c.sub.as_str())).await?;
-    if promotion.is_none() {
+    let pricing = price(app, &candidate, caller.as_ref().map(|c| c.sub.as_str())).await?;
+    let view = pricing.view;
+    if pricing.promotion.is_none() {
         return Err(ApiError::Unprocessable {
             code: "promotion_not_found",
             message: format!("no promotion has the code {code}"),
@@ -269,6 +267,68 @@ pub async fn apply_promotion(app: &App, request: Request) -> Result<HttpResponse
 pub async fn remove_promotion(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
     change_cart(app, &request, |cart| {
         cart.promotion_code = None;
+        Ok(())
+    })
+    .await
+}
+
+/// `PUT /carts/{cartId}/shipping-address`: where the cart goes; the cart
+/// then lists the shipping options that serve it and is taxed there.
+pub async fn set_shipping_address(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let input: AddressInput = json_body(&request)?;
+    let destination = address("shippingAddress", &input)?;
+    change_cart(app, &request, |cart| {
+        cart.shipping_address = Some(destination.clone());
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ShippingOptionChoice {
+    option_id: String,
+}
+
+/// `PUT /carts/{cartId}/shipping-option`: chooses one of the options the
+/// cart lists, at the price it lists.
+pub async fn set_shipping_option(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = optional_identity(app, &request).await?;
+    let input: ShippingOptionChoice = json_body(&request)?;
+    let option_id = input.option_id.trim().to_string();
+    let cart = load_cart(app, &path_param(&request, "cartId")?, caller.as_ref()).await?;
+    if cart.status != CartStatus::Open {
+        return Err(ApiError::conflict(
+            "cart_checked_out",
+            "the cart has already been checked out",
+        ));
+    }
+    if cart.shipping_address.is_none() {
+        return Err(ApiError::conflict(
+            "shipping_address_required",
+            "set the cart's shipping address first: the options depend on it",
+        ));
+    }
+    let mut candidate = cart;
+    candidate.shipping_option = Some(ChosenShipping {
+        option_id: option_id.clone(),
+        price: crate::domain::money::Money::zero(super::shop_currency(app)?),
+    });
+    let pricing = price(app, &candidate, caller.as_ref().map(|c| c.sub.as_str())).await?;
+    if !matches!(pricing.shipping, ShippingState::Chosen(_)) {
+        return Err(ApiError::Unprocessable {
+            code: "shipping_option_unavailable",
+            message: format!(
+                "the shipping option {option_id} does not serve this cart: choose one of the cart's shippingOptions"
+            ),
+        });
+    }
+    // Saved with the price the customer is shown (see change_cart).
+    change_cart(app, &request, |cart| {
+        cart.shipping_option = Some(ChosenShipping {
+            option_id: option_id.clone(),
+            price: crate::domain::money::Money::zero(super::shop_currency(app)?),
+        });
         Ok(())
     })
     .await

@@ -16,11 +16,13 @@ use super::carts::load_cart;
 use super::{json, json_body, path_param, require_customer, ApiError, HttpResponse};
 use crate::domain::cart::CartStatus;
 use crate::domain::checkout::{contains_card_data, CheckoutDetails, CheckoutInput};
+use crate::domain::money::Money;
 use crate::domain::now_rfc3339;
 use crate::domain::order::{
-    order_number, AppliedPromotion, Order, OrderLine, OrderStatus, StatusChange,
+    order_number, AppliedPromotion, Order, OrderLine, OrderShipping, OrderStatus, StatusChange,
 };
 use crate::domain::product::Sku;
+use crate::pricing::ShippingState;
 use crate::store::idempotency::{IdempotencyRecord, IDEMPOTENCY_TTL_SECONDS};
 use crate::store::orders::PlaceOrderError;
 use crate::workflow::start_order_workflow;
@@ -138,7 +140,31 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
             message: "the cart is empty".into(),
         });
     }
-    let (priced, promotion) = super::carts::price(app, &cart, Some(&caller.sub)).await?;
+    if let Some(expected) = &input.expected_total {
+        if expected.currency != app.config.currency {
+            return Err(ApiError::bad_request(
+                "invalid_field",
+                format!(
+                    "expectedTotal.currency: must be the shop's currency {}",
+                    app.config.currency
+                ),
+            ));
+        }
+    }
+    // The body's address, when given, is where the order goes; otherwise
+    // the cart's.
+    let mut candidate = cart.clone();
+    if let Some(destination) = &details.shipping_address {
+        candidate.shipping_address = Some(destination.clone());
+    }
+    let Some(shipping_address) = candidate.shipping_address.clone() else {
+        return Err(ApiError::conflict(
+            "shipping_address_required",
+            "give a shippingAddress, here or on the cart",
+        ));
+    };
+    let pricing = super::carts::price(app, &candidate, Some(&caller.sub)).await?;
+    let priced = &pricing.view;
     // The promotion is checked again now; the customer is told rather than
     // charged a price they did not see.
     if let Some(p) = priced.promotion.as_ref().filter(|p| !p.applies) {
@@ -152,7 +178,10 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
             details: Some(serde_json::json!({ "code": p.code })),
         });
     }
-    let promotion = promotion.filter(|_| priced.promotion.as_ref().is_some_and(|p| p.applies));
+    let promotion = pricing
+        .promotion
+        .clone()
+        .filter(|_| priced.promotion.as_ref().is_some_and(|p| p.applies));
     let unavailable: Vec<&Sku> = priced
         .lines
         .iter()
@@ -166,15 +195,75 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
             details: Some(serde_json::json!({ "skus": unavailable })),
         });
     }
+    let shipping = match &pricing.shipping {
+        ShippingState::NotCharged => None,
+        ShippingState::Chosen(quote) => {
+            let shown = cart.shipping_option.as_ref().map(|c| &c.price);
+            if shown != Some(&quote.price) {
+                return Err(ApiError::Conflict {
+                    code: "shipping_price_changed",
+                    message: format!(
+                        "{} now costs {}; review the cart and choose the shipping option again",
+                        quote.name,
+                        Money::decimal(quote.price.amount)
+                    ),
+                    details: Some(serde_json::json!({
+                        "optionId": quote.option_id,
+                        "shown": shown,
+                        "price": quote.price,
+                    })),
+                });
+            }
+            Some(quote.clone())
+        }
+        ShippingState::ChoiceUnavailable(option_id) => {
+            return Err(ApiError::Conflict {
+                code: "shipping_option_unavailable",
+                message: "the chosen shipping option no longer serves this cart; choose another"
+                    .into(),
+                details: Some(serde_json::json!({ "optionId": option_id })),
+            })
+        }
+        ShippingState::NotChosen { served: true } => {
+            return Err(ApiError::conflict(
+                "shipping_option_required",
+                "choose one of the cart's shipping options first",
+            ))
+        }
+        ShippingState::NotChosen { served: false } => {
+            return Err(ApiError::conflict(
+                "destination_not_served",
+                format!("the shop does not ship to {}", shipping_address.country),
+            ))
+        }
+    };
+    if let Some(expected) = details.expected_total {
+        if expected != priced.total.amount {
+            return Err(ApiError::Conflict {
+                code: "total_changed",
+                message: format!(
+                    "the total is now {}, not the {} shown; review the cart",
+                    Money::decimal(priced.total.amount),
+                    Money::decimal(expected)
+                ),
+                details: Some(serde_json::json!({ "total": priced.total })),
+            });
+        }
+    }
 
     let sequence = store.next_order_sequence().await?;
     let now = now_rfc3339();
+    let currency = priced.total.currency.clone();
+    let money = |amount: i64| Money {
+        amount,
+        currency: currency.clone(),
+    };
     let order = Order {
         order_id: uuid::Uuid::now_v7().to_string(),
         order_number: order_number(sequence),
         customer_sub: caller.sub.clone(),
         customer: details.customer,
-        shipping_address: details.shipping_address,
+        shipping_address,
         billing_address: details.billing_address,
         payment: details.payment,
         lines: priced
@@ -187,9 +276,21 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
                 unit_price: l.unit_price.clone(),
                 line_total: l.line_total.clone(),
                 discount: (l.discount.amount > 0).then(|| l.discount.clone()),
+                tax: Some(l.tax.clone()),
             })
             .collect(),
         subtotal: priced.subtotal.clone(),
+        discount: Some(priced.discount.clone()),
+        shipping: Some(priced.shipping.clone()),
+        tax: Some(priced.tax.clone()),
+        tax_included: priced.tax_included,
+        shipping_option: shipping.map(|q| OrderShipping {
+            option_id: q.option_id,
+            name: q.name,
+            carrier_service: q.carrier_service,
+            price: q.price,
+            tax: money(pricing.tax.shipping),
+        }),
         total: priced.total.clone(),
         status: OrderStatus::Pending,
         status_history: vec![StatusChange {
@@ -219,6 +320,9 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
         "status": order.status,
         "subtotal": order.subtotal,
         "discount": priced.discount,
+        "shipping": priced.shipping,
+        "tax": priced.tax,
+        "taxIncluded": priced.tax_included,
         "total": order.total,
     });
     let record = IdempotencyRecord {

@@ -11,6 +11,7 @@ pub mod products;
 pub mod promotions;
 pub mod reports;
 pub mod returns;
+pub mod shop;
 pub mod tracking;
 
 use std::collections::HashMap;
@@ -115,6 +116,17 @@ endpoints! {
     RefundOrder / refund_order => "refund-order" => returns::admin_refund,
     ListOpenReturns / list_open_returns => "list-open-returns" => returns::open_returns,
     ListPayments / list_payments => "list-payments" => payments::list,
+    CreateShippingOption / create_shipping_option => "create-shipping-option" => shop::create_option,
+    ListShippingOptions / list_shipping_options => "list-shipping-options" => shop::list_options,
+    GetShippingOption / get_shipping_option => "get-shipping-option" => shop::get_option,
+    UpdateShippingOption / update_shipping_option => "update-shipping-option" => shop::update_option,
+    DeactivateShippingOption / deactivate_shipping_option => "deactivate-shipping-option" => shop::deactivate_option,
+    ListTaxRates / list_tax_rates => "list-tax-rates" => shop::list_rates,
+    PutTaxRate / put_tax_rate => "put-tax-rate" => shop::put_rate,
+    DeleteTaxRate / delete_tax_rate => "delete-tax-rate" => shop::delete_rate,
+    SetCartShippingAddress / set_cart_shipping_address => "set-cart-shipping-address" => carts::set_shipping_address,
+    SetCartShippingOption / set_cart_shipping_option => "set-cart-shipping-option" => carts::set_shipping_option,
+    ChangeShippingAddress / change_shipping_address => "change-shipping-address" => orders::change_shipping_address,
 }
 
 /// A function's whole life: build the clients once, then serve requests

@@ -30,6 +30,12 @@ pub struct OrderView {
     pub billing_address: Option<Address>,
     pub lines: Vec<OrderLine>,
     pub subtotal: Money,
+    pub discount: Money,
+    pub shipping: Money,
+    pub tax: Money,
+    pub tax_included: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_option: Option<crate::domain::order::OrderShipping>,
     pub total: Money,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion: Option<AppliedPromotion>,
@@ -56,7 +62,19 @@ pub struct PaymentMethodView {
 
 impl From<Order> for OrderView {
     fn from(o: Order) -> Self {
+        // Orders placed before shipping and tax were charged carry neither.
+        let zero = Money::zero(o.total.currency.clone());
+        let discount = o
+            .discount
+            .clone()
+            .or_else(|| o.promotion.as_ref().map(|p| p.discount.clone()))
+            .unwrap_or_else(|| zero.clone());
         Self {
+            discount,
+            shipping: o.shipping.unwrap_or_else(|| zero.clone()),
+            tax: o.tax.unwrap_or(zero),
+            tax_included: o.tax_included,
+            shipping_option: o.shipping_option,
             order_id: o.order_id,
             order_number: o.order_number,
             status: o.status,
@@ -451,4 +469,88 @@ pub async fn admin_cancel(app: &App, request: Request) -> Result<HttpResponse, A
     let order = load(app, &request).await?;
     let reason = cancel_reason(&request, "shop")?;
     cancel(app, order, reason).await
+}
+
+/// The statuses in which the parcel has not left: the address may change.
+const ADDRESS_CHANGEABLE: &[&str] = &[
+    "PENDING",
+    "BACKORDERED",
+    "RESERVED",
+    "PAID",
+    "AWAITING_FULFILMENT",
+];
+
+fn address_change_refused(status: OrderStatus) -> ApiError {
+    if ADDRESS_CHANGEABLE.contains(&status.as_str()) {
+        ApiError::conflict("order_busy", "the order changed meanwhile; retry")
+    } else if matches!(
+        status,
+        OrderStatus::Cancelled | OrderStatus::Rejected | OrderStatus::PaymentFailed
+    ) {
+        ApiError::conflict("order_closed", format!("the order is {}", status.as_str()))
+    } else {
+        ApiError::conflict(
+            "order_shipped",
+            format!(
+                "the order is {}; the parcel has left and its address can no longer change",
+                status.as_str()
+            ),
+        )
+    }
+}
+
+/// `PATCH /orders/{orderId}/shipping-address`: the customer changes where
+/// an order goes until it ships, when the new address keeps the order's
+/// shipping option and its tax (so what was charged stays right);
+/// otherwise 409.
+pub async fn change_shipping_address(
+    app: &App,
+    request: Request,
+) -> Result<HttpResponse, ApiError> {
+    let caller = require_customer(&request)?;
+    let input: crate::domain::checkout::AddressInput = super::json_body(&request)?;
+    let destination = crate::domain::checkout::address("shippingAddress", &input)?;
+    let order = load(app, &request).await?;
+    if order.customer_sub != caller.sub {
+        return Err(ApiError::NotFound("order"));
+    }
+    if !ADDRESS_CHANGEABLE.contains(&order.status.as_str()) {
+        return Err(address_change_refused(order.status));
+    }
+    let check = crate::pricing::check_destination(app, &order, &destination).await?;
+    if !check.served {
+        return Err(ApiError::conflict(
+            "shipping_option_unavailable",
+            match &order.shipping_option {
+                Some(o) => format!("{} does not deliver to this address", o.name),
+                None => "the shop does not deliver to this address".to_string(),
+            },
+        ));
+    }
+    if check.tax != order.tax_amount() {
+        return Err(ApiError::Conflict {
+            code: "tax_changed",
+            message: "the order would be taxed differently at this address; cancel it and order again to ship there".into(),
+            details: Some(serde_json::json!({ "tax": order.tax_amount(), "taxThere": check.tax })),
+        });
+    }
+    let now = crate::domain::now_rfc3339();
+    match app
+        .store()
+        .change_shipping_address(&order.order_id, &destination, ADDRESS_CHANGEABLE, &now)
+        .await?
+    {
+        Some(updated) => {
+            tracing::info!(order_id = %updated.order_id, "shipping address changed");
+            Ok(json(StatusCode::OK, &OrderView::from(updated)))
+        }
+        None => {
+            let current = app
+                .store()
+                .get_order(&order.order_id)
+                .await?
+                .ok_or(ApiError::NotFound("order"))?;
+            Err(address_change_refused(current.status))
+        }
+    }
 }

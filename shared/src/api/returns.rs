@@ -23,6 +23,7 @@ use super::{json, json_body, path_param, require_admin, require_customer, ApiErr
 use crate::domain::money::Money;
 use crate::domain::now_rfc3339;
 use crate::domain::order::{Order, OrderStatus, PaymentStatus};
+use crate::domain::pricing::tax_in_refund;
 use crate::domain::returns::{
     check_request, refund_for, Disposition, RefundEntry, RefundStatus, ReturnRecord, ReturnStatus,
 };
@@ -247,8 +248,12 @@ struct ReceivedLineInput {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct ReceiveInput {
     lines: Vec<ReceivedLineInput>,
+    /// Whether the refund gives the order's shipping back too (once).
+    #[serde(default)]
+    refund_shipping: bool,
 }
 
 /// `POST /admin/orders/{orderId}/returns/{returnId}/receive`.
@@ -298,8 +303,19 @@ pub async fn receive(app: &App, request: Request) -> Result<HttpResponse, ApiErr
                 })?;
             line.disposition = Some(given.disposition);
         }
-        let amount = refund_for(&order, &after, &record.lines, captured);
+        let share = refund_for(
+            &order,
+            &after,
+            &record.lines,
+            captured,
+            input.refund_shipping,
+        );
+        let amount = share.amount;
         let currency = order.total.currency.clone();
+        let money = |amount: i64| Money {
+            amount,
+            currency: currency.clone(),
+        };
         let now = now_rfc3339();
         record.status = ReturnStatus::Receiving;
         record.refund = Some(Money {
@@ -315,12 +331,14 @@ pub async fn receive(app: &App, request: Request) -> Result<HttpResponse, ApiErr
         }
         after.refunds.push(RefundEntry {
             key: key.clone(),
-            amount: Money { amount, currency },
+            amount: money(amount),
             reason: format!("return {return_id}: {}", record.reason),
             return_id: Some(return_id.clone()),
             status: RefundStatus::Pending,
             refund_id: None,
             at: now.clone(),
+            tax: (share.tax > 0).then(|| money(share.tax)),
+            shipping: (share.shipping > 0).then(|| money(share.shipping)),
         });
         let restock: Vec<_> = record
             .lines
@@ -420,6 +438,12 @@ pub async fn admin_refund(app: &App, request: Request) -> Result<HttpResponse, A
             status: RefundStatus::Pending,
             refund_id: None,
             at: now.clone(),
+            tax: Some(Money {
+                amount: tax_in_refund(amount.amount, order.tax_amount(), order.total.amount),
+                currency: amount.currency.clone(),
+            })
+            .filter(|t| t.amount > 0),
+            shipping: None,
         });
         after.version += 1;
         if save(app, AfterSalesWrite::new(&order, &after, &admin.sub, &now)).await? {

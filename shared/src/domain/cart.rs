@@ -1,12 +1,10 @@
 //! Carts: lines of SKUs and quantities, priced on the server on every read.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
-use super::money::{Currency, Money};
-use super::product::{Product, Sku};
-use super::promotion::{LineAmount, NotApplicable, Promotion};
+use super::checkout::Address;
+use super::money::Money;
+use super::product::Sku;
 use super::ValidationError;
 
 /// Most units of one SKU a cart may hold.
@@ -48,6 +46,21 @@ pub struct Cart {
     /// read and at checkout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_code: Option<String>,
+    /// Where the cart is to be shipped, once the customer has said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<Address>,
+    /// The shipping option chosen, with the price the customer was shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_option: Option<ChosenShipping>,
+}
+
+/// The shipping option a cart carries and the price the customer was last
+/// shown for it: checkout refuses to charge another.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChosenShipping {
+    pub option_id: String,
+    pub price: Money,
 }
 
 /// Why a cart change was refused.
@@ -84,6 +97,8 @@ impl Cart {
             version: 0,
             order_id: None,
             promotion_code: None,
+            shipping_address: None,
+            shipping_option: None,
         }
     }
 
@@ -136,174 +151,6 @@ impl Cart {
         }
         Ok(())
     }
-}
-
-/// One priced cart line, as the storefront shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PricedLine {
-    pub sku: Sku,
-    pub name: String,
-    pub quantity: u32,
-    pub unit_price: Money,
-    pub line_total: Money,
-    /// This line's share of the promotion's discount.
-    pub discount: Money,
-    /// Units that can be reserved right now.
-    pub available: i64,
-    /// False when the product was archived after it was added.
-    pub purchasable: bool,
-}
-
-/// A cart with prices and totals computed from the current catalog.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PricedCart {
-    pub cart_id: String,
-    pub status: CartStatus,
-    pub lines: Vec<PricedLine>,
-    pub item_count: u32,
-    pub subtotal: Money,
-    /// Taken off by the promotion (zero without one, or when it does not apply).
-    pub discount: Money,
-    pub total: Money,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub promotion: Option<CartPromotion>,
-    pub expires_at: String,
-    pub created_at: String,
-    pub updated_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_id: Option<String>,
-}
-
-/// The cart's promotion as the storefront shows it: whether it applies
-/// now, and if not, why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CartPromotion {
-    pub code: String,
-    pub description: String,
-    pub applies: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason_code: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-/// The promotion a cart carries, as found when pricing it.
-pub struct PromotionContext<'a> {
-    pub code: &'a str,
-    /// `None` when no promotion has this code (any more).
-    pub promotion: Option<&'a Promotion>,
-    pub used_by_customer: bool,
-    pub now: &'a str,
-}
-
-/// A cart total overflowed `i64` minor units.
-#[derive(Debug, thiserror::Error)]
-#[error("the cart total is too large")]
-pub struct TotalOverflow;
-
-/// Prices a cart. Lines whose product is gone or archived are shown as not
-/// purchasable and left out of the totals.
-pub fn price_cart(
-    cart: &Cart,
-    products: &HashMap<Sku, Product>,
-    currency: &Currency,
-    promotion: Option<PromotionContext<'_>>,
-) -> Result<PricedCart, TotalOverflow> {
-    let mut subtotal = Money::zero(currency.clone());
-    let mut lines = Vec::with_capacity(cart.lines.len());
-    let mut item_count = 0u32;
-    for line in &cart.lines {
-        let product = products.get(&line.sku);
-        let purchasable = product.is_some_and(|p| p.active);
-        let unit_price = product
-            .map(|p| p.price.clone())
-            .unwrap_or_else(|| Money::zero(currency.clone()));
-        let line_total = unit_price.times(line.quantity).ok_or(TotalOverflow)?;
-        if purchasable {
-            subtotal = subtotal.plus(&line_total).ok_or(TotalOverflow)?;
-            item_count += line.quantity;
-        }
-        lines.push(PricedLine {
-            sku: line.sku.clone(),
-            name: product.map(|p| p.name.clone()).unwrap_or_default(),
-            quantity: line.quantity,
-            unit_price,
-            line_total,
-            discount: Money::zero(currency.clone()),
-            available: product.map(|p| p.available).unwrap_or(0),
-            purchasable,
-        });
-    }
-    let mut discount = Money::zero(currency.clone());
-    let promotion = promotion.map(|ctx| {
-        let outcome = match ctx.promotion {
-            None => Err(NotApplicable::Inactive),
-            Some(p) => {
-                let amounts: Vec<LineAmount<'_>> = lines
-                    .iter()
-                    .map(|l| LineAmount {
-                        sku: &l.sku,
-                        line_total: if l.purchasable {
-                            l.line_total.amount
-                        } else {
-                            0
-                        },
-                    })
-                    .collect();
-                p.apply(&amounts, &subtotal, ctx.now, ctx.used_by_customer)
-            }
-        };
-        let description = ctx
-            .promotion
-            .map(|p| p.description.clone())
-            .unwrap_or_default();
-        match outcome {
-            Ok(shares) => {
-                for (line, share) in lines.iter_mut().zip(shares) {
-                    line.discount.amount = share;
-                    discount.amount += share;
-                }
-                CartPromotion {
-                    code: ctx.code.to_string(),
-                    description,
-                    applies: true,
-                    reason_code: None,
-                    reason: None,
-                }
-            }
-            Err(why) => CartPromotion {
-                code: ctx.code.to_string(),
-                description,
-                applies: false,
-                reason_code: Some(why.code()),
-                reason: Some(why.to_string()),
-            },
-        }
-    });
-    let total = Money {
-        amount: subtotal.amount - discount.amount,
-        currency: currency.clone(),
-    };
-    let expires_at = chrono::DateTime::from_timestamp(cart.expires_at, 0)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default();
-    Ok(PricedCart {
-        cart_id: cart.cart_id.clone(),
-        status: cart.status,
-        lines,
-        item_count,
-        total,
-        subtotal,
-        discount,
-        promotion,
-        expires_at,
-        created_at: cart.created_at.clone(),
-        updated_at: cart.updated_at.clone(),
-        order_id: cart.order_id.clone(),
-    })
 }
 
 #[cfg(test)]

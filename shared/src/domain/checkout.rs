@@ -32,10 +32,15 @@ pub struct Address {
 #[serde(rename_all = "camelCase")]
 pub struct CheckoutInput {
     pub customer: CustomerInput,
-    pub shipping_address: AddressInput,
+    /// Optional when the cart has one (`PUT /carts/{cartId}/shipping-address`).
+    #[serde(default)]
+    pub shipping_address: Option<AddressInput>,
     #[serde(default)]
     pub billing_address: Option<AddressInput>,
     pub payment: PaymentInput,
+    /// The total the customer was shown; checkout refuses to charge another.
+    #[serde(default)]
+    pub expected_total: Option<super::promotion::MoneyInput>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,9 +74,11 @@ pub struct PaymentInput {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckoutDetails {
     pub customer: Customer,
-    pub shipping_address: Address,
+    pub shipping_address: Option<Address>,
     pub billing_address: Option<Address>,
     pub payment: PaymentMethod,
+    /// The total the customer was shown, in minor units.
+    pub expected_total: Option<i64>,
 }
 
 /// The characters RFC 5322 allows in a dot-atom's atoms.
@@ -144,7 +151,8 @@ fn phone(value: Option<&str>) -> Result<Option<String>, ValidationError> {
     }
 }
 
-fn address(prefix: &str, a: &AddressInput) -> Result<Address, ValidationError> {
+/// Validates an address; `prefix` names its fields in errors.
+pub fn address(prefix: &str, a: &AddressInput) -> Result<Address, ValidationError> {
     let f = |name: &str| format!("{prefix}.{name}");
     let country = a.country.trim().to_ascii_uppercase();
     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -191,7 +199,11 @@ impl TryFrom<&CheckoutInput> for CheckoutDetails {
                 email: email(&input.customer.email)?,
                 phone: phone(input.customer.phone.as_deref())?,
             },
-            shipping_address: address("shippingAddress", &input.shipping_address)?,
+            shipping_address: input
+                .shipping_address
+                .as_ref()
+                .map(|a| address("shippingAddress", a))
+                .transpose()?,
             billing_address: input
                 .billing_address
                 .as_ref()
@@ -199,6 +211,18 @@ impl TryFrom<&CheckoutInput> for CheckoutDetails {
                 .transpose()?,
             payment: PaymentMethod {
                 method_token: token.to_string(),
+            },
+            expected_total: match &input.expected_total {
+                None => None,
+                Some(m) if (0..=i64::MAX / 2).contains(&m.amount) && m.currency.len() == 3 => {
+                    Some(m.amount)
+                }
+                Some(_) => {
+                    return Err(ValidationError::new(
+                        "expectedTotal",
+                        "must be a non-negative amount in the shop's currency",
+                    ))
+                }
             },
         })
     }
@@ -314,7 +338,7 @@ mod tests {
     #[test]
     fn a_complete_checkout_is_accepted_and_normalised() {
         let d = CheckoutDetails::try_from(&input("ada@example.com", "pm_card_visa")).unwrap();
-        assert_eq!(d.shipping_address.country, "US");
+        assert_eq!(d.shipping_address.unwrap().country, "US");
         assert_eq!(d.payment.method_token, "pm_card_visa");
     }
 

@@ -4,14 +4,18 @@
 pub mod analytics;
 pub mod cart;
 pub mod checkout;
+pub mod countries;
 pub mod json_input;
 pub mod money;
 pub mod order;
 pub mod payment_events;
+pub mod pricing;
 pub mod product;
 pub mod promotion;
 pub mod returns;
 pub mod settings;
+pub mod shipping;
+pub mod tax;
 
 /// Input that breaks a rule, with the field it concerns.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -108,13 +108,35 @@ pub struct OrderLine {
     /// paid `line_total - discount` for its units.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<Money>,
+    /// The tax on `line_total - discount` (absent on orders placed before
+    /// tax was computed, and where no rate applied).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax: Option<Money>,
 }
 
 impl OrderLine {
-    /// What the customer paid for this line.
+    /// What the customer paid for this line's goods: its total less its
+    /// discount (tax included only when prices include it).
     pub fn paid(&self) -> i64 {
         self.line_total.amount - self.discount.as_ref().map_or(0, |d| d.amount)
     }
+
+    /// The line's tax in minor units.
+    pub fn tax_amount(&self) -> i64 {
+        self.tax.as_ref().map_or(0, |t| t.amount)
+    }
+}
+
+/// The shipping option an order was placed with, frozen at checkout.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderShipping {
+    pub option_id: String,
+    pub name: String,
+    pub carrier_service: String,
+    pub price: Money,
+    /// The tax on the shipping price.
+    pub tax: Money,
 }
 
 /// The promotion an order was placed with.
@@ -276,6 +298,21 @@ pub struct Order {
     pub payment: PaymentMethod,
     pub lines: Vec<OrderLine>,
     pub subtotal: Money,
+    /// The promotion's discount (absent on orders placed before totals
+    /// carried it; then `promotion.discount`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount: Option<Money>,
+    /// The shipping charged (absent on orders placed before shipping was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Money>,
+    /// All the tax of the order: its lines' and its shipping's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax: Option<Money>,
+    /// Whether prices included tax (then `tax` is part of `total`).
+    #[serde(default)]
+    pub tax_included: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_option: Option<OrderShipping>,
     pub total: Money,
     pub status: OrderStatus,
     pub status_history: Vec<StatusChange>,
@@ -299,6 +336,23 @@ pub struct Order {
     /// Returns and refunds after delivery.
     #[serde(default)]
     pub after_sales: super::returns::AfterSales,
+}
+
+impl Order {
+    /// The order's tax in minor units.
+    pub fn tax_amount(&self) -> i64 {
+        self.tax.as_ref().map_or(0, |t| t.amount)
+    }
+
+    /// The shipping charged in minor units.
+    pub fn shipping_amount(&self) -> i64 {
+        self.shipping.as_ref().map_or(0, |t| t.amount)
+    }
+
+    /// The tax on shipping in minor units.
+    pub fn shipping_tax_amount(&self) -> i64 {
+        self.shipping_option.as_ref().map_or(0, |s| s.tax.amount)
+    }
 }
 
 /// Formats the customer-facing order number from the shop's sequence.

@@ -3,7 +3,7 @@
 //!
 //! A return refunds what was actually paid for the units that come back:
 //! each order line keeps its share of any promotion discount, and units are
-//! refunded at [`paid_for_units`](super::promotion::paid_for_units), so
+//! refunded at [`units_share`](super::pricing::units_share), so
 //! returning units one at a time refunds to the cent what returning them at
 //! once would. Refunds never exceed what was captured.
 
@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use super::money::Money;
 use super::order::Order;
+use super::pricing::units_share;
 use super::product::Sku;
-use super::promotion::paid_for_units;
 use super::ValidationError;
 
 /// Where a return is.
@@ -106,6 +106,22 @@ pub struct RefundEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_id: Option<String>,
     pub at: String,
+    /// The tax in `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax: Option<Money>,
+    /// The shipping in `amount` (with its tax when prices exclude tax).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Money>,
+}
+
+impl RefundEntry {
+    pub fn tax_amount(&self) -> i64 {
+        self.tax.as_ref().map_or(0, |t| t.amount)
+    }
+
+    pub fn shipping_amount(&self) -> i64 {
+        self.shipping.as_ref().map_or(0, |t| t.amount)
+    }
 }
 
 /// An order's returns and refunds, kept on the order and changed together
@@ -192,11 +208,33 @@ pub fn check_request(
     Ok(out)
 }
 
-/// What returning `lines` refunds: each unit at what was paid for it
-/// (its line's total less its share of the discount), after the units of
-/// that SKU already refunded; capped at what is left of the capture.
-pub fn refund_for(order: &Order, after: &AfterSales, lines: &[ReturnLine], captured: i64) -> i64 {
-    let mut total = 0;
+/// What a refund gives back: the amount, the tax in it and the shipping
+/// in it (shipping's tax included when prices exclude tax).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RefundShare {
+    pub amount: i64,
+    pub tax: i64,
+    pub shipping: i64,
+}
+
+/// Whether any refund of the order already gave its shipping back.
+pub fn shipping_refunded(after: &AfterSales) -> bool {
+    after.refunds.iter().any(|r| r.shipping_amount() > 0)
+}
+
+/// What returning `lines` refunds: each unit at its share of what its line
+/// charged (its total less its discount share, plus its tax when prices
+/// exclude tax; see [`units_share`]), after the units of that SKU already
+/// refunded; plus the shipping charged when `with_shipping` and no refund
+/// has given it back yet; capped at what is left of the capture.
+pub fn refund_for(
+    order: &Order,
+    after: &AfterSales,
+    lines: &[ReturnLine],
+    captured: i64,
+    with_shipping: bool,
+) -> RefundShare {
+    let mut share = RefundShare::default();
     for line in lines {
         let Some(bought) = order.lines.iter().find(|l| l.sku == line.sku) else {
             continue;
@@ -206,8 +244,22 @@ pub fn refund_for(order: &Order, after: &AfterSales, lines: &[ReturnLine], captu
             .get(line.sku.as_str())
             .copied()
             .unwrap_or(0);
-        total += paid_for_units(bought.paid(), bought.quantity, before + line.quantity)
-            - paid_for_units(bought.paid(), bought.quantity, before);
+        let units = units_share(bought, order.tax_included, before, line.quantity);
+        share.amount += units.amount;
+        share.tax += units.tax;
     }
-    total.min(captured - after.refunded_total()).max(0)
+    if with_shipping && !shipping_refunded(after) {
+        let shipping_tax = order.shipping_tax_amount();
+        let shipping = order.shipping_amount() + if order.tax_included { 0 } else { shipping_tax };
+        share.amount += shipping;
+        share.shipping = shipping;
+        share.tax += shipping_tax;
+    }
+    let remaining = (captured - after.refunded_total()).max(0);
+    if share.amount > remaining {
+        share.amount = remaining;
+        share.shipping = share.shipping.min(remaining);
+        share.tax = share.tax.min(remaining);
+    }
+    share
 }

@@ -440,6 +440,41 @@ impl Store {
         }
     }
 
+    /// Replaces the shipping address of an order that has not shipped
+    /// (its status one of `statuses`); `None` when its status no longer
+    /// allows it (or it is gone).
+    pub async fn change_shipping_address(
+        &self,
+        order_id: &str,
+        address: &crate::domain::checkout::Address,
+        statuses: &[&str],
+        now: &str,
+    ) -> anyhow::Result<Option<Order>> {
+        let placeholders: Vec<String> = (0..statuses.len()).map(|i| format!(":s{i}")).collect();
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.tables.orders)
+            .key("orderId", s(order_id))
+            .update_expression("SET shippingAddress = :address, updatedAt = :now")
+            .condition_expression(format!("#status IN ({})", placeholders.join(", ")))
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(
+                ":address",
+                AttributeValue::M(serde_dynamo::to_item(address)?),
+            )
+            .expression_attribute_values(":now", s(now))
+            .return_values(ReturnValue::AllNew);
+        for (placeholder, status) in placeholders.iter().zip(statuses) {
+            update = update.expression_attribute_values(placeholder, s(*status));
+        }
+        match update.send().await {
+            Ok(out) => Ok(Some(from_item(out.attributes.unwrap_or_default())?)),
+            Err(e) if condition_failed(&e) => Ok(None),
+            Err(e) => Err(unexpected("changing an order's shipping address", e)),
+        }
+    }
+
     /// Reserves every line of a PENDING (or BACKORDERED) order and marks it
     /// RESERVED, in one transaction: all lines or none, each conditional on
     /// available stock, the order conditional on its status (so a repeated
