@@ -4,6 +4,7 @@
 pub mod analytics;
 pub mod cart;
 pub mod checkout;
+pub mod fulfilment;
 pub mod json_input;
 pub mod money;
 pub mod order;
