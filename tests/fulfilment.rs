@@ -731,7 +731,12 @@ async fn fulfil_order_delivered_again_keeps_one_wait_and_answers_a_shipped_or_ca
     let store = app.store();
     let run = |worker: Worker, order_id: &str, token: &str| {
         let app = &app;
-        let body = json!({"orderId": order_id, "taskToken": token});
+        let mut body = json!({"orderId": order_id, "taskToken": token});
+        if token == "expired" {
+            // What the FulfilmentExpired state sends after the last timeout.
+            body["status"] = json!("CANCELLED");
+            body["reason"] = json!("the order was not shipped within 90 days");
+        }
         async move {
             let r = worker.handle(&app.stack.app, event(body)).await;
             assert!(r.batch_item_failures.is_empty(), "{worker:?} failed");
@@ -742,6 +747,7 @@ async fn fulfil_order_delivered_again_keeps_one_wait_and_answers_a_shipped_or_ca
     for (i, id) in [
         "01a20000-0000-7000-8000-0000000000a1",
         "01a20000-0000-7000-8000-0000000000a2",
+        "01a20000-0000-7000-8000-0000000000a3",
     ]
     .into_iter()
     .enumerate()
@@ -771,7 +777,7 @@ async fn fulfil_order_delivered_again_keeps_one_wait_and_answers_a_shipped_or_ca
         .filter(|c| c.status == OrderStatus::AwaitingFulfilment)
         .count();
     assert_eq!(waits, 1);
-    assert_eq!(app.stock("MUG").await, (10, 2, 8), "nothing shipped");
+    assert_eq!(app.stock("MUG").await, (10, 3, 7), "nothing shipped");
 
     // Shipped meanwhile: a late delivery answers it as shipped.
     let r = ship(&app, ids[0], None).await;
@@ -788,6 +794,10 @@ async fn fulfil_order_delivered_again_keeps_one_wait_and_answers_a_shipped_or_ca
         Some("t2"),
         "kept for a retried ship"
     );
+    // The last timeout's expiry finds it shipped and leaves it so.
+    run(Worker::FulfilOrder, ids[0], "expired").await;
+    let after = store.get_order(ids[0]).await.unwrap().unwrap();
+    assert_eq!(after.status, OrderStatus::Shipped);
 
     // Cancelled meanwhile: a late delivery answers it as cancelled.
     run(Worker::FulfilOrder, ids[1], "u1").await;
@@ -802,5 +812,21 @@ async fn fulfil_order_delivered_again_keeps_one_wait_and_answers_a_shipped_or_ca
     run(Worker::FulfilOrder, ids[1], "u2").await;
     let after = store.get_order(ids[1]).await.unwrap().unwrap();
     assert_eq!(after.status, OrderStatus::Cancelled);
-    assert_eq!(app.stock("MUG").await, (9, 0, 9));
+
+    // Never shipped: the expiry cancels it first (the workflow's
+    // compensation then refunds and releases).
+    run(Worker::FulfilOrder, ids[2], "v1").await;
+    run(Worker::FulfilOrder, ids[2], "expired").await;
+    let after = store.get_order(ids[2]).await.unwrap().unwrap();
+    assert_eq!(after.status, OrderStatus::Cancelled);
+    assert_eq!(
+        after.status_history.last().unwrap().reason.as_deref(),
+        Some("the order was not shipped within 90 days")
+    );
+    run(Worker::FulfilOrder, ids[2], "expired").await;
+    assert_eq!(
+        app.stock("MUG").await,
+        (9, 1, 8),
+        "released by the compensation, not by the expiry"
+    );
 }

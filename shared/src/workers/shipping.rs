@@ -9,11 +9,15 @@ use crate::domain::order::{Order, OrderStatus};
 use crate::domain::settings::FulfilmentMode;
 use crate::fulfilment::CarrierError;
 use crate::notifications::{notify, EmailKind};
+use crate::store::orders::TransitionError;
 use crate::store::workflow_steps::StepWriteError;
 use crate::workflow::{task_failed, task_succeeded};
 use crate::App;
 
 pub const FULFILMENT_FAILED: &str = "FulfilmentFailed";
+/// The error of the FulfilmentExpired step when it cancelled an order that
+/// was never shipped.
+pub const FULFILMENT_EXPIRED: &str = "FulfilmentExpired";
 
 /// What FulfilOrder reports for a shipped order.
 pub fn shipped_output(order: &Order) -> serde_json::Value {
@@ -28,13 +32,25 @@ pub fn shipped_output(order: &Order) -> serde_json::Value {
 /// AUTOMATIC books the carrier and ships at once; MANUAL puts the order in
 /// the fulfilment queue and answers nothing (the workflow waits on the
 /// stored token until staff ship or cancel it). An order already in the
-/// queue stays there whatever the mode says now.
+/// queue stays there whatever the mode says now. A message with `status:
+/// CANCELLED` comes from the FulfilmentExpired state (see `expire`).
 #[tracing::instrument(skip_all, fields(order_id = %message.order_id))]
 pub async fn fulfil_order(app: &App, message: StepMessage) -> anyhow::Result<()> {
+    if let Some(status) = message.status.as_deref() {
+        if OrderStatus::parse(status) != Some(OrderStatus::Cancelled) {
+            anyhow::bail!(
+                "fulfil-order takes only status CANCELLED (an expired wait), got {status}"
+            );
+        }
+        return expire(app, &message).await;
+    }
     let order = load_order(app, &message.order_id).await?;
     let token = &message.task_token;
     match order.status {
-        OrderStatus::Shipped | OrderStatus::Delivered => {
+        OrderStatus::Shipped
+        | OrderStatus::Delivered
+        | OrderStatus::PartiallyRefunded
+        | OrderStatus::Refunded => {
             task_succeeded(app, token, &shipped_output(&order)).await?;
             return Ok(());
         }
@@ -87,6 +103,50 @@ pub async fn fulfil_order(app: &App, message: StepMessage) -> anyhow::Result<()>
         "trackingNumber": shipment.tracking_number,
     });
     task_succeeded(app, token, &output).await?;
+    Ok(())
+}
+
+/// FulfilmentExpired: FulfilOrder timed out for the last time. Cancels the
+/// order in one conditional write unless it shipped meanwhile, before any
+/// compensation runs, so a shipped order is never refunded: a cancelled
+/// order fails the step (the compensation then refunds, releases and tells
+/// the customer), a shipped one succeeds (the customer is told it shipped).
+async fn expire(app: &App, message: &StepMessage) -> anyhow::Result<()> {
+    let reason = message
+        .reason
+        .clone()
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| "the order was not shipped in time".into());
+    let token = &message.task_token;
+    let status = match app
+        .store()
+        .transition_order(
+            &message.order_id,
+            OrderStatus::Cancelled,
+            Some(reason.clone()),
+            &now_rfc3339(),
+        )
+        .await
+    {
+        Ok(order) => {
+            tracing::info!(%reason, "not shipped in time: cancelled");
+            order.status
+        }
+        Err(TransitionError::NotAllowed { current, .. }) => current,
+        Err(e) => return Err(e.into()),
+    };
+    match status {
+        OrderStatus::Shipped
+        | OrderStatus::Delivered
+        | OrderStatus::PartiallyRefunded
+        | OrderStatus::Refunded => {
+            let order = load_order(app, &message.order_id).await?;
+            task_succeeded(app, token, &shipped_output(&order)).await?;
+        }
+        _ => {
+            task_failed(app, token, FULFILMENT_EXPIRED, &reason).await?;
+        }
+    }
     Ok(())
 }
 
