@@ -61,6 +61,12 @@ const CASES: &[(&str, u16)] = &[
     ("admin-get-order", 200),
     // The seeded order has not shipped, so it has no label yet.
     ("admin-get-order-label", 409),
+    // Nor is it in the fulfilment queue, which is empty.
+    ("ship-order", 409),
+    ("list-fulfilment-queue", 200),
+    ("get-shop-settings", 200),
+    // The first save of the settings (version 0).
+    ("update-shop-settings", 200),
     // Returns and refunds start once an order is delivered; the sample
     // return does not exist on the seeded order.
     ("request-return", 409),

@@ -142,6 +142,7 @@ async fn units_sold_since(app: &App, from: &str) -> anyhow::Result<HashMap<Sku, 
                 order.status,
                 OrderStatus::Reserved
                     | OrderStatus::Paid
+                    | OrderStatus::AwaitingFulfilment
                     | OrderStatus::Shipped
                     | OrderStatus::Delivered
             );

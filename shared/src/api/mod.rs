@@ -4,6 +4,7 @@
 pub mod carts;
 pub mod checkout;
 pub mod error;
+pub mod fulfilment;
 pub mod orders;
 pub mod payment_webhooks;
 pub mod payments;
@@ -11,6 +12,7 @@ pub mod products;
 pub mod promotions;
 pub mod reports;
 pub mod returns;
+pub mod settings;
 pub mod shop;
 pub mod tracking;
 
@@ -97,6 +99,10 @@ endpoints! {
     AdminGetOrderLabel / admin_get_order_label => "admin-get-order-label" => orders::admin_label,
     CancelMyOrder / cancel_my_order => "cancel-my-order" => orders::cancel_mine,
     AdminCancelOrder / admin_cancel_order => "admin-cancel-order" => orders::admin_cancel,
+    ShipOrder / ship_order => "ship-order" => fulfilment::ship,
+    ListFulfilmentQueue / list_fulfilment_queue => "list-fulfilment-queue" => fulfilment::queue,
+    GetShopSettings / get_shop_settings => "get-shop-settings" => settings::get,
+    UpdateShopSettings / update_shop_settings => "update-shop-settings" => settings::update,
     GetOrderTracking / get_order_tracking => "get-order-tracking" => tracking::order_tracking,
     CarrierWebhook / carrier_webhook => "carrier-webhook" => tracking::carrier_webhook,
     PaymentWebhook / payment_webhook => "payment-webhook" => payment_webhooks::payment_webhook,

@@ -342,6 +342,28 @@ struct CancelInput {
     reason: Option<String>,
 }
 
+/// Tells a workflow that waits on a token stored on the cancelled order
+/// (a backorder waiting for stock, an order waiting in the fulfilment
+/// queue) that the order was cancelled, so its `Catch` compensates and the
+/// execution ends now rather than when the wait times out. A token that
+/// was answered already counts as reported, so sending it again is
+/// harmless.
+async fn end_waits(
+    app: &App,
+    order: &Order,
+    fulfilment_token: Option<&str>,
+    reason: &str,
+) -> Result<(), ApiError> {
+    use crate::workers::backorders::ORDER_CANCELLED;
+    for token in [order.backorder_token.as_deref(), fulfilment_token]
+        .into_iter()
+        .flatten()
+    {
+        crate::workflow::task_failed(app, token, ORDER_CANCELLED, reason).await?;
+    }
+    Ok(())
+}
+
 /// Cancels an order that has not shipped: CANCELLED first (so every later
 /// workflow step stops and compensates), then refund, release and e-mail
 /// right away. Each part is idempotent, and the workflow's own
@@ -362,7 +384,25 @@ async fn cancel(app: &App, order: Order, reason: String) -> Result<HttpResponse,
         | OrderStatus::Delivered
         | OrderStatus::PartiallyRefunded
         | OrderStatus::Refunded => return Err(shipped(order.status)),
-        OrderStatus::Cancelled => return Ok(json(StatusCode::OK, &OrderView::from(order))),
+        OrderStatus::Cancelled => {
+            // A repeated cancel: the first may have stopped between its
+            // write and telling a waiting workflow, which would then wait
+            // until its timeout. Tell it again, with the reason recorded.
+            let recorded = order
+                .status_history
+                .iter()
+                .rev()
+                .find(|c| c.status == OrderStatus::Cancelled)
+                .and_then(|c| c.reason.clone())
+                .unwrap_or(reason);
+            let token = app
+                .store()
+                .get_order_for_fulfilment(&order.order_id)
+                .await?
+                .and_then(|f| f.token);
+            end_waits(app, &order, token.as_deref(), &recorded).await?;
+            return Ok(json(StatusCode::OK, &OrderView::from(order)));
+        }
         OrderStatus::Rejected | OrderStatus::PaymentFailed => {
             return Err(ApiError::conflict(
                 "order_closed",
@@ -375,7 +415,8 @@ async fn cancel(app: &App, order: Order, reason: String) -> Result<HttpResponse,
         OrderStatus::Pending
         | OrderStatus::Backordered
         | OrderStatus::Reserved
-        | OrderStatus::Paid => {}
+        | OrderStatus::Paid
+        | OrderStatus::AwaitingFulfilment => {}
     }
     let store = app.store();
     let now = crate::domain::now_rfc3339();
@@ -407,15 +448,20 @@ async fn cancel(app: &App, order: Order, reason: String) -> Result<HttpResponse,
         Err(TransitionError::NotFound(_)) => return Err(ApiError::NotFound("order")),
         Err(TransitionError::Unexpected(e)) => return Err(e.into()),
     }
-    let current = store
-        .get_order(&order.order_id)
+    let crate::store::fulfilment::FulfilmentOrder {
+        order: current,
+        token: fulfilment_token,
+    } = store
+        .get_order_for_fulfilment(&order.order_id)
         .await?
         .ok_or(ApiError::NotFound("order"))?;
-    // A backorder's workflow waits on a stored token: tell it, so it
-    // compensates and ends now rather than when the wait times out.
-    if let Some(token) = &current.backorder_token {
-        crate::workflow::task_failed(app, token, "OrderCancelled", &reason).await?;
-    }
+    // A backorder waiting for stock or an order waiting in the fulfilment
+    // queue: its workflow waits on a stored token. The fulfil-order worker
+    // stores the token in the write that makes the order
+    // AWAITING_FULFILMENT, so an order cancelled from that status has it
+    // here; one cancelled while still PAID has none, and the worker, finding
+    // it CANCELLED, answers the workflow itself.
+    end_waits(app, &current, fulfilment_token.as_deref(), &reason).await?;
     crate::workers::payment::refund_order(app, &current).await?;
     crate::workers::compensation::release_order_stock(app, &current).await?;
     crate::workers::compensation::return_promotion_use(app, &current.order_id).await?;

@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod cart;
 pub mod checkout;
 pub mod countries;
+pub mod fulfilment;
 pub mod json_input;
 pub mod money;
 pub mod order;

@@ -18,6 +18,10 @@ pub enum OrderStatus {
     /// Every line's stock is held for the order.
     Reserved,
     Paid,
+    /// Paid, in the fulfilment queue: staff pick, pack and ship it (the
+    /// shop's fulfilment mode is MANUAL); the workflow waits on a stored
+    /// task token.
+    AwaitingFulfilment,
     Shipped,
     Delivered,
     /// Stock was short for at least one line; nothing is held.
@@ -31,11 +35,12 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 11] = [
+    pub const ALL: [OrderStatus; 12] = [
         Self::Pending,
         Self::Backordered,
         Self::Reserved,
         Self::Paid,
+        Self::AwaitingFulfilment,
         Self::Shipped,
         Self::Delivered,
         Self::Rejected,
@@ -51,6 +56,7 @@ impl OrderStatus {
             Self::Backordered => "BACKORDERED",
             Self::Reserved => "RESERVED",
             Self::Paid => "PAID",
+            Self::AwaitingFulfilment => "AWAITING_FULFILMENT",
             Self::Shipped => "SHIPPED",
             Self::Delivered => "DELIVERED",
             Self::Rejected => "REJECTED",
@@ -73,9 +79,10 @@ impl OrderStatus {
             Backordered | Rejected => &[Pending],
             Reserved => &[Pending, Backordered],
             Paid | PaymentFailed => &[Reserved],
-            Shipped => &[Paid],
+            AwaitingFulfilment => &[Paid],
+            Shipped => &[Paid, AwaitingFulfilment],
             Delivered => &[Shipped],
-            Cancelled => &[Pending, Backordered, Reserved, Paid],
+            Cancelled => &[Pending, Backordered, Reserved, Paid, AwaitingFulfilment],
             PartiallyRefunded => &[Delivered],
             Refunded => &[Delivered, PartiallyRefunded],
         }
@@ -370,6 +377,27 @@ mod tests {
         assert!(OrderStatus::Rejected.can_follow(OrderStatus::Pending));
         assert!(!OrderStatus::Shipped.can_follow(OrderStatus::Pending));
         assert!(!OrderStatus::Reserved.can_follow(OrderStatus::Reserved));
+    }
+
+    #[test]
+    fn a_paid_order_waits_for_fulfilment_and_then_ships_or_is_cancelled() {
+        use OrderStatus::*;
+        assert!(AwaitingFulfilment.can_follow(Paid));
+        assert!(Shipped.can_follow(Paid), "the automatic mode ships at once");
+        assert!(Shipped.can_follow(AwaitingFulfilment));
+        assert!(Cancelled.can_follow(AwaitingFulfilment));
+        for earlier in [Pending, Backordered, Reserved, AwaitingFulfilment] {
+            assert!(!AwaitingFulfilment.can_follow(earlier), "{earlier:?}");
+        }
+        for later in [Shipped, Delivered, Cancelled, Refunded] {
+            assert!(!AwaitingFulfilment.can_follow(later), "{later:?}");
+        }
+        assert!(!Delivered.can_follow(AwaitingFulfilment));
+        assert!(!PaymentFailed.can_follow(AwaitingFulfilment));
+        assert_eq!(
+            serde_json::to_value(AwaitingFulfilment).unwrap(),
+            serde_json::json!("AWAITING_FULFILMENT")
+        );
     }
 
     #[test]

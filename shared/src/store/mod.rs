@@ -8,6 +8,7 @@
 pub mod after_sales;
 pub mod analytics;
 pub mod carts;
+pub mod fulfilment;
 pub mod idempotency;
 pub mod orders;
 pub mod products;

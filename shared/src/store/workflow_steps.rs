@@ -209,13 +209,25 @@ impl Store {
         .await
     }
 
-    /// Takes shipped units off `onHand` and marks the order SHIPPED, once.
+    /// Takes shipped units off `onHand` and marks the order SHIPPED, once:
+    /// conditional on the stock still being held and the order still being
+    /// in the status it was read in, PAID (the automatic step) or
+    /// AWAITING_FULFILMENT (staff shipping it from the fulfilment queue),
+    /// so a cancellation that came first wins.
     pub async fn commit_stock_and_ship(
         &self,
         order: &Order,
         shipment: &Shipment,
         now: &str,
     ) -> Result<(), StepWriteError> {
+        if !OrderStatus::Shipped.can_follow(order.status) {
+            return Err(anyhow::anyhow!(
+                "order {} was read as {}, which cannot ship",
+                order.order_id,
+                order.status.as_str()
+            )
+            .into());
+        }
         let change = StatusChange {
             status: OrderStatus::Shipped,
             at: now.to_string(),
@@ -226,11 +238,11 @@ impl Store {
             "SET onHand = onHand - :qty, reserved = reserved - :qty, updatedAt = :now",
             "SET stockState = :committed, #status = :shipped, shipment = :shipment, \
              trackingNumber = :tracking, statusHistory = list_append(statusHistory, :entry), updatedAt = :now",
-            "stockState = :held AND #status = :paid",
+            "stockState = :held AND #status = :read",
             &[
                 (":committed", s("COMMITTED")),
                 (":shipped", s(OrderStatus::Shipped.as_str())),
-                (":paid", s(OrderStatus::Paid.as_str())),
+                (":read", s(order.status.as_str())),
                 (":shipment", value(shipment)?),
                 (":tracking", s(&shipment.tracking_number)),
                 (":entry", history(&change)?),

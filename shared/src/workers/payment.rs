@@ -22,7 +22,13 @@ pub async fn charge_payment(app: &App, message: StepMessage) -> anyhow::Result<(
     let token = &message.task_token;
     let output = serde_json::json!({ "orderId": order.order_id, "status": "PAID" });
     match (&order.status, &order.payment_record) {
-        (OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Delivered, _) => {
+        (
+            OrderStatus::Paid
+            | OrderStatus::AwaitingFulfilment
+            | OrderStatus::Shipped
+            | OrderStatus::Delivered,
+            _,
+        ) => {
             task_succeeded(app, token, &output).await?;
             return Ok(());
         }

@@ -983,13 +983,16 @@ export interface paths {
         put?: never;
         /**
          * Cancel one of your orders before it ships
-         * @description Cancels an order that has not shipped (PENDING, RESERVED or PAID):
-         *     the order becomes CANCELLED with the reason, a captured payment is
-         *     refunded, held stock is released and the customer is e-mailed. The
-         *     running workflow sees the cancellation at its next step and its
-         *     compensation repeats these idempotently. Cancelling a cancelled order
-         *     answers it again. After SHIPPED: 409 `order_shipped` (request a
-         *     return instead); REJECTED or PAYMENT_FAILED: 409 `order_closed`.
+         * @description Cancels an order that has not shipped (PENDING, BACKORDERED,
+         *     RESERVED, PAID or AWAITING_FULFILMENT): the order becomes CANCELLED
+         *     with the reason, a captured payment is refunded, held stock is
+         *     released and the customer is e-mailed. The running workflow sees the
+         *     cancellation at its next step, or at once when it waits for stock or
+         *     in the fulfilment queue, and its compensation repeats these
+         *     idempotently. Cancelling a cancelled order answers it again (and
+         *     tells a workflow that still waits). After SHIPPED: 409
+         *     `order_shipped` (request a return instead); REJECTED or
+         *     PAYMENT_FAILED: 409 `order_closed`.
          */
         post: operations["cancelMyOrder"];
         delete?: never;
@@ -1035,15 +1038,111 @@ export interface paths {
         put?: never;
         /**
          * Cancel any order before it ships
-         * @description Cancels an order that has not shipped (PENDING, RESERVED or PAID):
-         *     the order becomes CANCELLED with the reason, a captured payment is
-         *     refunded, held stock is released and the customer is e-mailed. The
-         *     running workflow sees the cancellation at its next step and its
-         *     compensation repeats these idempotently. Cancelling a cancelled order
-         *     answers it again. After SHIPPED: 409 `order_shipped` (request a
-         *     return instead); REJECTED or PAYMENT_FAILED: 409 `order_closed`.
+         * @description Cancels an order that has not shipped (PENDING, BACKORDERED,
+         *     RESERVED, PAID or AWAITING_FULFILMENT): the order becomes CANCELLED
+         *     with the reason, a captured payment is refunded, held stock is
+         *     released and the customer is e-mailed. The running workflow sees the
+         *     cancellation at its next step, or at once when it waits for stock or
+         *     in the fulfilment queue, and its compensation repeats these
+         *     idempotently. Cancelling a cancelled order answers it again (and
+         *     tells a workflow that still waits). After SHIPPED: 409
+         *     `order_shipped` (request a return instead); REJECTED or
+         *     PAYMENT_FAILED: 409 `order_closed`.
          */
         post: operations["adminCancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/orders/{orderId}/ship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ship an order from the fulfilment queue
+         * @description Staff ship an order that waits in the fulfilment queue
+         *     (AWAITING_FULFILMENT): with no body (or `{}`) the shop's carrier
+         *     books the shipment as the automatic mode does, and
+         *     adminGetOrderLabel then prints its label; with `carrier`,
+         *     `trackingNumber` and `trackingUrl` the parcel went with another
+         *     carrier and nothing is booked. The stock is committed and the order
+         *     becomes SHIPPED in one transaction conditional on it still waiting,
+         *     then its workflow goes on and e-mails the customer once. Requires
+         *     the `admin` group.
+         *
+         *     A retry of a ship that already went through (the order was shipped
+         *     from the queue) tells the workflow again, in case the first attempt
+         *     stopped before it could, and answers 200 with the order when it
+         *     describes the same parcel (no tracking number, or the recorded
+         *     one); 409 `order_shipped` otherwise.
+         */
+        post: operations["shipOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/fulfilment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The fulfilment queue and its pick list
+         * @description The orders waiting for staff to ship them (AWAITING_FULFILMENT),
+         *     oldest first (by the time they were placed), paged as usual, and the
+         *     page's pick list: the units of each SKU over the page's orders,
+         *     sorted by SKU, with the order numbers they go into. Requires the
+         *     `admin` group. Orders wait here when the shop's fulfilment mode is
+         *     MANUAL (see getShopSettings).
+         */
+        get: operations["listFulfilmentQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shop settings
+         * @description Whether prices include tax, and how paid orders are fulfilled
+         *     (MANUAL: they wait in the fulfilment queue; AUTOMATIC: the carrier
+         *     is booked at once), with the version to send back when changing
+         *     them. Until an administrator saves them: the deployment's defaults
+         *     (the `FulfilmentMode` stack parameter), version 0. Requires the
+         *     `admin` group.
+         */
+        get: operations["getShopSettings"];
+        /**
+         * Change the shop settings
+         * @description Replaces the settings read at `version` and answers them with the
+         *     next version. If someone saved a change since that version was read:
+         *     409 `settings_changed` (read them again). A new fulfilment mode
+         *     applies to orders paid from then on; orders already in the
+         *     fulfilment queue stay there until shipped or cancelled. Requires the
+         *     `admin` group.
+         */
+        put: operations["updateShopSettings"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1136,7 +1235,7 @@ export interface components {
                  * @description A stable, machine-readable code; the HTTP status follows from it.
                  * @enum {string}
                  */
-                code: "missing_body" | "malformed_json" | "invalid_body" | "invalid_field" | "invalid_limit" | "invalid_filter" | "invalid_status" | "invalid_date" | "idempotency_key_required" | "invalid_idempotency_key" | "missing_path_parameter" | "invalid_signature" | "invalid_event" | "unauthorized" | "forbidden" | "not_found" | "not_acceptable" | "payload_too_large" | "sku_exists" | "stock_below_reserved" | "insufficient_stock" | "cart_checked_out" | "cart_busy" | "cart_changed" | "items_unavailable" | "order_shipped" | "order_closed" | "order_busy" | "not_shipped" | "not_delivered" | "not_paid" | "order_refunded" | "return_window_closed" | "return_decided" | "return_not_approved" | "refund_declined" | "promotion_exists" | "shipping_address_required" | "shipping_option_required" | "shipping_price_changed" | "destination_not_served" | "total_changed" | "tax_changed" | "shipping_option_unavailable" | "promotion_inactive" | "promotion_not_started" | "promotion_expired" | "promotion_used_up" | "promotion_already_used" | "promotion_minimum_not_met" | "promotion_not_eligible" | "promotion_currency" | "promotion_not_applicable" | "unknown_sku" | "total_too_large" | "cart_empty" | "idempotency_key_reused" | "promotion_not_found" | "invalid_return" | "refund_exceeds_remaining" | "invalid_cursor" | "invalid_range" | "sku_mismatch" | "code_mismatch" | "card_data_not_accepted" | "invalid_shipping_option" | "unknown_country" | "unavailable" | "internal";
+                code: "missing_body" | "malformed_json" | "invalid_body" | "invalid_field" | "invalid_limit" | "invalid_filter" | "invalid_status" | "invalid_date" | "idempotency_key_required" | "invalid_idempotency_key" | "missing_path_parameter" | "invalid_signature" | "invalid_event" | "unauthorized" | "forbidden" | "not_found" | "not_acceptable" | "payload_too_large" | "sku_exists" | "stock_below_reserved" | "insufficient_stock" | "cart_checked_out" | "cart_busy" | "cart_changed" | "items_unavailable" | "order_shipped" | "order_closed" | "order_busy" | "not_awaiting_fulfilment" | "shipment_refused" | "settings_changed" | "not_shipped" | "not_delivered" | "not_paid" | "order_refunded" | "return_window_closed" | "return_decided" | "return_not_approved" | "refund_declined" | "promotion_exists" | "shipping_address_required" | "shipping_option_required" | "shipping_price_changed" | "destination_not_served" | "total_changed" | "tax_changed" | "shipping_option_unavailable" | "promotion_inactive" | "promotion_not_started" | "promotion_expired" | "promotion_used_up" | "promotion_already_used" | "promotion_minimum_not_met" | "promotion_not_eligible" | "promotion_currency" | "promotion_not_applicable" | "unknown_sku" | "total_too_large" | "cart_empty" | "idempotency_key_reused" | "promotion_not_found" | "invalid_return" | "incomplete_tracking" | "refund_exceeds_remaining" | "invalid_cursor" | "invalid_range" | "sku_mismatch" | "code_mismatch" | "card_data_not_accepted" | "invalid_shipping_option" | "unknown_country" | "unavailable" | "internal";
                 /** @description A human-readable explanation, safe to show; for `invalid_field` it is `"<field>: <rule>"`. */
                 message: string;
                 /**
@@ -1808,12 +1907,15 @@ export interface components {
          *     (every line's stock held), BACKORDERED (short only of products that
          *     allow backorders; nothing held, waits for stock, then RESERVED in
          *     order of placement) or REJECTED (stock short; nothing held);
-         *     RESERVED -> PAID or PAYMENT_FAILED; PAID -> SHIPPED -> DELIVERED;
-         *     PENDING, BACKORDERED, RESERVED or PAID -> CANCELLED; DELIVERED ->
-         *     PARTIALLY_REFUNDED -> REFUNDED as returns and refunds are paid out.
+         *     RESERVED -> PAID or PAYMENT_FAILED; PAID -> SHIPPED (the shop's
+         *     fulfilment mode is AUTOMATIC) or PAID -> AWAITING_FULFILMENT (MANUAL:
+         *     in the fulfilment queue until staff ship it) -> SHIPPED; SHIPPED ->
+         *     DELIVERED; PENDING, BACKORDERED, RESERVED, PAID or
+         *     AWAITING_FULFILMENT -> CANCELLED; DELIVERED -> PARTIALLY_REFUNDED ->
+         *     REFUNDED as returns and refunds are paid out.
          * @enum {string}
          */
-        OrderStatus: "PENDING" | "BACKORDERED" | "RESERVED" | "PAID" | "SHIPPED" | "DELIVERED" | "REJECTED" | "PAYMENT_FAILED" | "CANCELLED" | "PARTIALLY_REFUNDED" | "REFUNDED";
+        OrderStatus: "PENDING" | "BACKORDERED" | "RESERVED" | "PAID" | "AWAITING_FULFILMENT" | "SHIPPED" | "DELIVERED" | "REJECTED" | "PAYMENT_FAILED" | "CANCELLED" | "PARTIALLY_REFUNDED" | "REFUNDED";
         StatusChange: {
             status: components["schemas"]["OrderStatus"];
             at: components["schemas"]["Timestamp"];
@@ -1977,6 +2079,71 @@ export interface components {
             at: string;
             location?: string | null;
             description?: string | null;
+        };
+        /**
+         * @description Empty to book the shop's carrier. For a parcel staff handed to
+         *     another carrier, all three of `carrier`, `trackingNumber` and
+         *     `trackingUrl` (the customer's e-mail links the tracking page);
+         *     some but not all of them is 422 `incomplete_tracking`.
+         */
+        ShipOrderRequest: {
+            /**
+             * @description The other carrier's name (trimmed).
+             * @example Parcel Co
+             */
+            carrier?: components["schemas"]["RequiredText"];
+            /**
+             * @description The other carrier's tracking number, 1-64 letters, digits and hyphens.
+             * @example 1Z999AA10123456784
+             */
+            trackingNumber?: string;
+            /**
+             * @description Where the customer follows the parcel: an http(s) URL with a host
+             *     of letters, digits, dots and hyphens, an optional port, and an
+             *     optional path and query (`%` only as `%XX`), at most 2048
+             *     characters.
+             * @example https://track.parcel.example/1Z999AA10123456784
+             */
+            trackingUrl?: string;
+        };
+        /** @description One SKU to pick for a page of the fulfilment queue. */
+        PickListEntry: {
+            sku: components["schemas"]["Sku"];
+            /** @description The product's name as the first of these orders froze it at checkout. */
+            name: string;
+            /** @description Units of the SKU over the page's orders. */
+            quantity: number;
+            /** @description The numbers of the orders the units go into, in the queue's order. */
+            orders: string[];
+        };
+        FulfilmentQueuePage: {
+            /** @description Orders AWAITING_FULFILMENT, oldest first. */
+            items: components["schemas"]["AdminOrder"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description The page's units per SKU, sorted by SKU. */
+            pickList: components["schemas"]["PickListEntry"][];
+        };
+        /**
+         * @description How paid orders are fulfilled: MANUAL (they wait in the fulfilment
+         *     queue, AWAITING_FULFILMENT, until staff ship them) or AUTOMATIC (the
+         *     shop's carrier is booked as soon as they are paid).
+         * @enum {string}
+         */
+        FulfilmentMode: "MANUAL" | "AUTOMATIC";
+        ShopSettings: {
+            /** @description Whether catalog and shipping prices already include tax. */
+            pricesIncludeTax: boolean;
+            fulfilmentMode: components["schemas"]["FulfilmentMode"];
+            /** @description Send it back with updateShopSettings; 0 until first saved. */
+            version: number;
+            /** @description When they were last saved; null until then. */
+            updatedAt: components["schemas"]["Timestamp"] | null;
+        };
+        ShopSettingsRequest: {
+            pricesIncludeTax: boolean;
+            fulfilmentMode: components["schemas"]["FulfilmentMode"];
+            /** @description The version read (getShopSettings or the last updateShopSettings). */
+            version: number;
         };
         OrderPage: {
             items: components["schemas"]["Order"][];
@@ -5106,6 +5273,218 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    shipOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The order's id (a UUID). A value that is not a UUID answers 404.
+                 * @example 0193f7a2-8c4d-7e21-b5a0-4c3d2e1f0a9b
+                 */
+                orderId: components["parameters"]["OrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ShipOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The shipped order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOrder"];
+                };
+            };
+            /**
+             * @description `malformed_json`, `invalid_body`, or `invalid_field` (carrier
+             *     blank or over 100 characters; trackingNumber not 1-64 letters,
+             *     digits and hyphens; trackingUrl not an http(s) URL of at most
+             *     2048 characters).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["OrderNotFound"];
+            /**
+             * @description `not_awaiting_fulfilment` (the order is not in the fulfilment
+             *     queue: not paid yet, or the shop ships automatically),
+             *     `order_shipped` (shipped already, by the automatic mode or with
+             *     another parcel), `order_closed` (cancelled or failed), or
+             *     `shipment_refused` (the shop's carrier will not take the parcel,
+             *     e.g. an address it does not serve; the order stays in the queue,
+             *     to ship with another carrier or cancel).
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_awaiting_fulfilment",
+                     *         "message": "the order is PAID; only an order in the fulfilment queue (AWAITING_FULFILMENT) can be shipped"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            /**
+             * @description `incomplete_tracking`: some, but not all, of carrier,
+             *     trackingNumber and trackingUrl were sent.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listFulfilmentQueue: {
+        parameters: {
+            query?: {
+                /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description The opaque `nextCursor` (base64url) of the previous page of the same
+                 *     listing. A cursor this listing did not issue (another listing's,
+                 *     another customer's, or made up) is 422 `invalid_cursor`.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the queue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FulfilmentQueuePage"];
+                };
+            };
+            /** @description `invalid_limit`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidCursor"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getShopSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopSettings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateShopSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "pricesIncludeTax": false,
+                 *       "fulfilmentMode": "MANUAL",
+                 *       "version": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["ShopSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The settings as saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopSettings"];
+                };
+            };
+            /** @description `missing_body`, `malformed_json`, `invalid_body`, or `invalid_field` (version outside 0..9007199254740991). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `settings_changed`: saved by someone else since `version` was read. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "settings_changed",
+                     *         "message": "the settings were changed since this version was read; read them again"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };

@@ -181,9 +181,22 @@ export const operations = {
     "path": "/admin/shipping-options/{optionId}",
     "query": []
   },
+  "getShopSettings": {
+    "method": "GET",
+    "path": "/admin/settings",
+    "query": []
+  },
   "getStockLedger": {
     "method": "GET",
     "path": "/admin/inventory/{sku}/ledger",
+    "query": [
+      "limit",
+      "cursor"
+    ]
+  },
+  "listFulfilmentQueue": {
+    "method": "GET",
+    "path": "/admin/fulfilment",
     "query": [
       "limit",
       "cursor"
@@ -306,6 +319,11 @@ export const operations = {
     "path": "/carts/{cartId}/shipping-option",
     "query": []
   },
+  "shipOrder": {
+    "method": "POST",
+    "path": "/admin/orders/{orderId}/ship",
+    "query": []
+  },
   "updateCartItem": {
     "method": "PATCH",
     "path": "/carts/{cartId}/items/{sku}",
@@ -324,6 +342,11 @@ export const operations = {
   "updateShippingOption": {
     "method": "PUT",
     "path": "/admin/shipping-options/{optionId}",
+    "query": []
+  },
+  "updateShopSettings": {
+    "method": "PUT",
+    "path": "/admin/settings",
     "query": []
   }
 } as const;

@@ -1,0 +1,6 @@
+//! `list-fulfilment-queue`: see `shared::api::Endpoint::ListFulfilmentQueue`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::serve::list_fulfilment_queue().await
+}
