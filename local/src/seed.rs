@@ -102,3 +102,63 @@ pub async fn seed_demo_catalog(app: &App) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// The demo shop's Standard shipping option (fixed, so sample events can name it).
+pub const DEMO_STANDARD_OPTION: &str = "7d0f3e2a-1b4c-4d5e-8f60-0a1b2c3d4e51";
+/// The demo shop's Express shipping option.
+pub const DEMO_EXPRESS_OPTION: &str = "7d0f3e2a-1b4c-4d5e-8f60-0a1b2c3d4e52";
+
+/// Adds the demo shop's shipping options (Standard by weight to the US and
+/// Canada, free from 100.00; Express at a flat price in the US) and tax
+/// rates (Illinois, New York, Canada's GST).
+pub async fn seed_demo_shop(app: &App) -> anyhow::Result<()> {
+    use shared::domain::shipping::ShippingOptionInput;
+    use shared::domain::tax::TaxRateInput;
+    let store = app.store();
+    let currency = Currency::parse(&app.config.currency)?;
+    let usd = |amount: i64| serde_json::json!({"amount": amount, "currency": currency.as_str()});
+    let band = |min: i64, max: i64, amount: i64| serde_json::json!({"minGrams": min, "maxGrams": max, "amount": usd(amount)});
+    let options = [
+        (
+            DEMO_STANDARD_OPTION,
+            serde_json::json!({
+                "name": "Standard", "carrierService": "Ground", "countries": ["US", "CA"],
+                "rate": {"type": "WEIGHT_BANDS", "bands": [
+                    band(0, 1_000, 500), band(1_000, 5_000, 900), band(5_000, 30_000, 1_500)
+                ]},
+                "freeAbove": usd(10_000)
+            }),
+        ),
+        (
+            DEMO_EXPRESS_OPTION,
+            serde_json::json!({
+                "name": "Express", "carrierService": "Express Air", "countries": ["US"],
+                "rate": {"type": "FLAT", "amount": usd(1_900)}
+            }),
+        ),
+    ];
+    for (id, body) in options {
+        let input: ShippingOptionInput = serde_json::from_value(body)?;
+        let now = now_rfc3339();
+        let option = input
+            .details(&currency)?
+            .into_option(id.to_string(), now.clone(), now);
+        if let Err(e) = store.put_shipping_option(&option, true).await {
+            anyhow::bail!("seeding shipping option {id}: {e}");
+        }
+    }
+    for (rate_id, name, percent) in [
+        ("US-IL", "Illinois sales tax", "7.25"),
+        ("US-NY", "New York sales tax", "8.875"),
+        ("CA", "GST", "5"),
+    ] {
+        let rate = TaxRateInput {
+            name: name.into(),
+            percent: percent.into(),
+            shipping_taxed: true,
+        }
+        .into_rate(rate_id, &now_rfc3339())?;
+        store.put_tax_rate(&rate).await?;
+    }
+    Ok(())
+}

@@ -4,8 +4,9 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use local::identity::LocalIdentityProvider;
+use local::seed::{seed_demo_catalog, seed_demo_shop};
 use local::webapp::{local_config, WebApp};
-use local::{project_root, seed::seed_demo_catalog, Emulator, LocalStack, StackOptions};
+use local::{project_root, Emulator, LocalStack, StackOptions};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -39,6 +40,9 @@ async fn main() -> anyhow::Result<()> {
     seed_demo_catalog(&stack.app)
         .await
         .context("seeding the demo catalog")?;
+    seed_demo_shop(&stack.app)
+        .await
+        .context("seeding the demo shipping options and tax rates")?;
 
     let url = &stack.base_url;
     let admin = WebApp {

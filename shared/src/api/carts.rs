@@ -63,7 +63,7 @@ pub(crate) async fn price(
     cart: &Cart,
     customer: Option<&str>,
 ) -> Result<CartPricing, ApiError> {
-    crate::pricing::price_cart(app, cart, customer)
+    Box::pin(crate::pricing::price_cart(app, cart, customer))
         .await
         .map_err(|e| match e {
             PricingError::Overflow(e) => ApiError::Unprocessable {

@@ -52,7 +52,10 @@ macro_rules! endpoints {
 
             /// Handles one request; never fails, errors become JSON responses.
             pub async fn call(self, app: &App, request: Request) -> HttpResponse {
-                let result = match self { $(Endpoint::$variant => $handler(app, request).await,)* };
+                // Boxed: the handlers' futures are large in debug builds,
+                // and a match over all of them would be as large as the
+                // largest on the caller's stack.
+                let result = match self { $(Endpoint::$variant => Box::pin($handler(app, request)).await,)* };
                 result.unwrap_or_else(ApiError::into_response)
             }
         }
@@ -143,7 +146,7 @@ where
     lambda_http::run(lambda_http::service_fn(
         move |request: Request| async move {
             Ok::<_, Infallible>(
-                handler(app, request)
+                Box::pin(handler(app, request))
                     .await
                     .unwrap_or_else(ApiError::into_response),
             )

@@ -87,7 +87,7 @@ pub fn parse_percent(value: &str) -> Result<(i64, String), ValidationError> {
     };
     let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
     if whole.is_empty()
-        || whole.len() > 3
+        || (whole.len() > 2 && whole != "100")
         || fraction.len() > 4
         || (value.contains('.') && fraction.is_empty())
         || !whole

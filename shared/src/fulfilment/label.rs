@@ -137,12 +137,18 @@ fn page_content(order: &Order, shipment: &Shipment, sender: &Sender) -> Vec<u8> 
     y -= 17.0;
     let items = format!("Items: {}", item_count(order));
     let items_width = Font::Regular.measure(&win_ansi(&items), 10.0);
+    // The carrier and the service the parcel was booked with (Ground,
+    // Express Air), as the customer chose it at checkout.
+    let carrier = match &order.shipping_option {
+        Some(option) => format!("{} - {}", shipment.carrier, option.carrier_service),
+        None => shipment.carrier.clone(),
+    };
     page.text(
         MARGIN,
         y,
         Font::Bold,
         13.0,
-        &shipment.carrier,
+        &carrier,
         text_width - items_width - 8.0,
     );
     page.text(

@@ -331,6 +331,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/carts/{cartId}/shipping-address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set where a cart is shipped
+         * @description The cart then lists `shippingOptions`, the options that serve the
+         *     address with their price for this cart, cheapest first, and is taxed
+         *     at the address's rate. A chosen option that no longer serves the
+         *     cart is dropped. Signing in is optional, as on every cart route.
+         */
+        put: operations["setCartShippingAddress"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/carts/{cartId}/shipping-option": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Choose how a cart is shipped
+         * @description Chooses one of the cart's `shippingOptions` at the price it lists;
+         *     that price is what checkout charges (or refuses with 409
+         *     `shipping_price_changed` if it changes before then). 409
+         *     `shipping_address_required` before the cart has an address; 422
+         *     `shipping_option_unavailable` for an option that does not serve it.
+         */
+        put: operations["setCartShippingOption"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/promotions": {
         parameters: {
             query?: never;
@@ -377,6 +424,119 @@ export interface paths {
          * @description The code stops applying; it stays for the orders that carry it.
          */
         delete: operations["deactivatePromotion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/shipping-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List shipping options
+         * @description Every option, active ones first, by name. Requires the `admin` group.
+         */
+        get: operations["listShippingOptions"];
+        put?: never;
+        /**
+         * Create a shipping option
+         * @description A way a cart can be shipped: the name customers see, the carrier
+         *     service it is booked with, the countries (optionally regions) it
+         *     serves, and its price, flat or by the parcel's weight in bands, free
+         *     from an optional threshold of the goods after discount. Requires the
+         *     `admin` group. 422 `invalid_shipping_option` when well-formed values
+         *     contradict each other: a region of a country the option does not
+         *     serve, or weight bands that overlap or end before they start.
+         */
+        post: operations["createShippingOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/shipping-options/{optionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                optionId: string;
+            };
+            cookie?: never;
+        };
+        /** Get a shipping option */
+        get: operations["getShippingOption"];
+        /**
+         * Change a shipping option
+         * @description Replaces the option's terms. Carts are shown the new price at once;
+         *     a cart checked out at the old one gets 409 `shipping_price_changed`.
+         *     Orders already placed keep what they paid.
+         */
+        put: operations["updateShippingOption"];
+        post?: never;
+        /**
+         * Deactivate a shipping option
+         * @description Carts stop listing it (a cart that chose it must choose again); orders keep it.
+         */
+        delete: operations["deactivateShippingOption"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tax-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tax rates
+         * @description Every rate by destination (`US`, `US-IL`, ...). Requires the `admin` group.
+         */
+        get: operations["listTaxRates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tax-rates/{rateId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The destination: an ISO 3166-1 alpha-2 country code (`US`), or a
+                 *     country and a region as addresses write it (`US-IL`). A region's
+                 *     rate wins over its country's. Anything else answers 404; a code no
+                 *     country has answers 422 `unknown_country` on PUT.
+                 */
+                rateId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the tax rate of a destination
+         * @description Creates (201) or replaces (200) the rate. Carts are taxed at it at
+         *     once; orders keep the tax they were charged. Whether shipping is
+         *     taxed is part of the rate. Requires the `admin` group.
+         */
+        put: operations["putTaxRate"];
+        post?: never;
+        /**
+         * Remove the tax rate of a destination
+         * @description The destination is no longer taxed, or falls back to its country's rate.
+         */
+        delete: operations["deleteTaxRate"];
         options?: never;
         head?: never;
         patch?: never;
@@ -568,7 +728,8 @@ export interface paths {
          * @description The returned units are in: give each line a disposition (RESTOCK puts
          *     the units back on sale, DAMAGED does not). Refunds what was paid for
          *     those units (each line's total less its share of any promotion
-         *     discount), once (the gateway key is `return-<returnId>`), records it in
+         *     discount, plus its tax when prices exclude tax; see
+         *     docs/pricing.md), and the shipping if `refundShipping`, once (the gateway key is `return-<returnId>`), records it in
          *     the order's refunds, moves the order to PARTIALLY_REFUNDED or REFUNDED and
          *     e-mails the customer. Repeating it answers the same return.
          */
@@ -837,6 +998,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/orders/{orderId}/shipping-address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change where one of your orders goes, before it ships
+         * @description Until the order ships, its customer may send it elsewhere when the
+         *     new address keeps what was charged: the order's shipping option
+         *     serves it and its tax there is the same. Otherwise 409
+         *     `shipping_option_unavailable` or `tax_changed` (cancel and order
+         *     again). After SHIPPED: 409 `order_shipped`; a cancelled, rejected or
+         *     failed order: 409 `order_closed`; a change racing another: 409
+         *     `order_busy`.
+         */
+        patch: operations["changeShippingAddress"];
+        trace?: never;
+    };
     "/admin/orders/{orderId}/cancel": {
         parameters: {
             query?: never;
@@ -949,7 +1136,7 @@ export interface components {
                  * @description A stable, machine-readable code; the HTTP status follows from it.
                  * @enum {string}
                  */
-                code: "missing_body" | "malformed_json" | "invalid_body" | "invalid_field" | "invalid_limit" | "invalid_filter" | "invalid_status" | "invalid_date" | "idempotency_key_required" | "invalid_idempotency_key" | "missing_path_parameter" | "invalid_signature" | "invalid_event" | "unauthorized" | "forbidden" | "not_found" | "not_acceptable" | "payload_too_large" | "sku_exists" | "stock_below_reserved" | "insufficient_stock" | "cart_checked_out" | "cart_busy" | "cart_changed" | "items_unavailable" | "order_shipped" | "order_closed" | "order_busy" | "not_shipped" | "not_delivered" | "not_paid" | "order_refunded" | "return_window_closed" | "return_decided" | "return_not_approved" | "refund_declined" | "promotion_exists" | "promotion_inactive" | "promotion_not_started" | "promotion_expired" | "promotion_used_up" | "promotion_already_used" | "promotion_minimum_not_met" | "promotion_not_eligible" | "promotion_currency" | "promotion_not_applicable" | "unknown_sku" | "total_too_large" | "cart_empty" | "idempotency_key_reused" | "promotion_not_found" | "invalid_return" | "refund_exceeds_remaining" | "invalid_cursor" | "invalid_range" | "sku_mismatch" | "code_mismatch" | "card_data_not_accepted" | "unavailable" | "internal";
+                code: "missing_body" | "malformed_json" | "invalid_body" | "invalid_field" | "invalid_limit" | "invalid_filter" | "invalid_status" | "invalid_date" | "idempotency_key_required" | "invalid_idempotency_key" | "missing_path_parameter" | "invalid_signature" | "invalid_event" | "unauthorized" | "forbidden" | "not_found" | "not_acceptable" | "payload_too_large" | "sku_exists" | "stock_below_reserved" | "insufficient_stock" | "cart_checked_out" | "cart_busy" | "cart_changed" | "items_unavailable" | "order_shipped" | "order_closed" | "order_busy" | "not_shipped" | "not_delivered" | "not_paid" | "order_refunded" | "return_window_closed" | "return_decided" | "return_not_approved" | "refund_declined" | "promotion_exists" | "shipping_address_required" | "shipping_option_required" | "shipping_price_changed" | "destination_not_served" | "total_changed" | "tax_changed" | "shipping_option_unavailable" | "promotion_inactive" | "promotion_not_started" | "promotion_expired" | "promotion_used_up" | "promotion_already_used" | "promotion_minimum_not_met" | "promotion_not_eligible" | "promotion_currency" | "promotion_not_applicable" | "unknown_sku" | "total_too_large" | "cart_empty" | "idempotency_key_reused" | "promotion_not_found" | "invalid_return" | "refund_exceeds_remaining" | "invalid_cursor" | "invalid_range" | "sku_mismatch" | "code_mismatch" | "card_data_not_accepted" | "invalid_shipping_option" | "unknown_country" | "unavailable" | "internal";
                 /** @description A human-readable explanation, safe to show; for `invalid_field` it is `"<field>: <rule>"`. */
                 message: string;
                 /**
@@ -1224,6 +1411,112 @@ export interface components {
             reasonCode?: string;
             reason?: string;
         };
+        /**
+         * @description An ISO 3166-1 alpha-2 country code, upper case.
+         * @enum {string}
+         */
+        CountryCode: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
+        /** @description Parcels from minGrams (inclusive) up to maxGrams (exclusive) cost amount. */
+        WeightBandInput: {
+            minGrams: number;
+            maxGrams: number;
+            amount: components["schemas"]["ShopMoneyInput"];
+        };
+        /** @description A flat price, or a price per weight band (bands may leave gaps; a parcel in no band cannot use the option). */
+        ShippingRateInput: {
+            /** @constant */
+            type: "FLAT";
+            amount: components["schemas"]["ShopMoneyInput"];
+        } | {
+            /** @constant */
+            type: "WEIGHT_BANDS";
+            bands: components["schemas"]["WeightBandInput"][];
+        };
+        ShippingOptionInput: {
+            /** @description What customers see (Standard, Express). */
+            name: components["schemas"]["RequiredText"];
+            /** @description The carrier's service the parcel is booked with; printed on the label. */
+            carrierService: components["schemas"]["RequiredText"];
+            countries: components["schemas"]["CountryCode"][];
+            /** @description When given, only these regions (`US-AK`) of their countries are served; a country without a listed region is served whole. */
+            regions?: string[];
+            rate: components["schemas"]["ShippingRateInput"];
+            /** @description Free when the goods after discount cost at least this. */
+            freeAbove?: components["schemas"]["ShopMoneyInput"] | null;
+            /** @default true */
+            active: boolean;
+        };
+        WeightBand: {
+            minGrams: number;
+            maxGrams: number;
+            amount: components["schemas"]["Money"];
+        };
+        ShippingRate: {
+            /** @constant */
+            type: "FLAT";
+            amount: components["schemas"]["Money"];
+        } | {
+            /** @constant */
+            type: "WEIGHT_BANDS";
+            bands: components["schemas"]["WeightBand"][];
+        };
+        ShippingOption: {
+            /** Format: uuid */
+            optionId: string;
+            name: string;
+            carrierService: string;
+            countries: string[];
+            regions: string[];
+            rate: components["schemas"]["ShippingRate"];
+            freeAbove?: components["schemas"]["Money"];
+            active: boolean;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        /** @description A shipping option as a cart can choose it, at its price for that cart. */
+        ShippingQuote: {
+            /** Format: uuid */
+            optionId: string;
+            name: string;
+            carrierService: string;
+            price: components["schemas"]["Money"];
+        };
+        /** @description The shipping option an order was placed with and what it charged. */
+        OrderShipping: {
+            optionId: string;
+            name: string;
+            carrierService: string;
+            price: components["schemas"]["Money"];
+            /** @description The tax on the shipping price. */
+            tax: components["schemas"]["Money"];
+        };
+        TaxRateInput: {
+            /** @description What the dashboard and invoices call it. */
+            name: components["schemas"]["RequiredText"];
+            /**
+             * @description The rate in percent, 0 to 100 with up to four decimals.
+             * @example 7.25
+             */
+            percent: string;
+            /**
+             * @description Whether shipping is taxed at this rate too.
+             * @default false
+             */
+            shippingTaxed: boolean;
+        };
+        TaxRate: {
+            /** @example US-IL */
+            rateId: string;
+            country: string;
+            region?: string;
+            name: string;
+            /** @example 7.25 */
+            percent: string;
+            /** @description The rate in parts per million (7.25 % = 72500). */
+            ratePpm: number;
+            shippingTaxed: boolean;
+            updatedAt: components["schemas"]["Timestamp"];
+        };
         /** @description A low-stock report (the same schema `getLowStockReport` answers inline). */
         LowStockReport: {
             generatedAt: components["schemas"]["Timestamp"];
@@ -1369,6 +1662,10 @@ export interface components {
             status: "PENDING" | "SUCCEEDED";
             refundId?: string;
             at: components["schemas"]["Timestamp"];
+            /** @description The tax in `amount`. */
+            tax?: components["schemas"]["Money"];
+            /** @description The shipping in `amount` (with its tax when prices exclude tax). */
+            shipping?: components["schemas"]["Money"];
         };
         /** @description One cart line, priced from the current catalog. */
         CartLine: {
@@ -1382,6 +1679,8 @@ export interface components {
             lineTotal: components["schemas"]["Money"];
             /** @description This line's share of the promotion's discount. */
             discount: components["schemas"]["Money"];
+            /** @description The tax on lineTotal minus discount; zero until the cart has a shipping address. */
+            tax: components["schemas"]["Money"];
             /**
              * Format: int64
              * @description Units of the product that can be reserved right now (0 if the product no longer exists).
@@ -1401,9 +1700,20 @@ export interface components {
             subtotal: components["schemas"]["Money"];
             /** @description Taken off by the promotion; zero without one or when it does not apply. */
             discount: components["schemas"]["Money"];
-            /** @description subtotal minus discount. */
+            /** @description The chosen shipping option's price for this cart; zero before one is chosen. */
+            shipping: components["schemas"]["Money"];
+            /** @description Tax on the lines and on shipping at the shipping address's rate; zero until the cart has an address. */
+            tax: components["schemas"]["Money"];
+            /** @description Whether prices include tax; then `tax` is already part of `total`. */
+            taxIncluded: boolean;
+            /** @description subtotal - discount + shipping, plus tax unless taxIncluded. */
             total: components["schemas"]["Money"];
             promotion?: components["schemas"]["CartPromotion"];
+            shippingAddress?: components["schemas"]["Address"];
+            /** @description The options that serve the shipping address, at their price for this cart, cheapest first; empty without an address. */
+            shippingOptions: components["schemas"]["ShippingQuote"][];
+            /** @description The chosen option at its current price. */
+            shippingOption?: components["schemas"]["ShippingQuote"];
             /**
              * Format: date-time
              * @description When an untouched open cart expires (RFC 3339, UTC, seconds precision).
@@ -1472,10 +1782,17 @@ export interface components {
          */
         CheckoutRequest: {
             customer: components["schemas"]["CustomerInput"];
-            shippingAddress: components["schemas"]["AddressInput"];
+            /** @description Where the order goes; optional when the cart has a shipping address (then this one, if given, replaces it). */
+            shippingAddress?: components["schemas"]["AddressInput"];
             /** @description Optional; null or absent when it is the shipping address. */
             billingAddress?: components["schemas"]["AddressInput"] | null;
             payment: components["schemas"]["PaymentInput"];
+            /** @description The total the customer was shown; when given, checkout answers 409 `total_changed` rather than charge another. */
+            expectedTotal?: {
+                amount: number;
+                /** @enum {string} */
+                currency: "USD";
+            };
         };
         CheckoutAccepted: {
             /**
@@ -1491,6 +1808,11 @@ export interface components {
              */
             status: "PENDING";
             total: components["schemas"]["Money"];
+            subtotal?: components["schemas"]["Money"];
+            discount?: components["schemas"]["Money"];
+            shipping?: components["schemas"]["Money"];
+            tax?: components["schemas"]["Money"];
+            taxIncluded?: boolean;
         };
         Customer: {
             name: string;
@@ -1532,6 +1854,8 @@ export interface components {
             lineTotal: components["schemas"]["Money"];
             /** @description This line's share of the promotion's discount (absent when none); the customer paid lineTotal minus this. */
             discount?: components["schemas"]["Money"];
+            /** @description The tax on lineTotal minus discount (absent on orders placed before tax was computed). */
+            tax?: components["schemas"]["Money"];
         };
         /** @description An order as its customer (and administrators) see it. The payment token is never returned. */
         Order: {
@@ -1546,7 +1870,16 @@ export interface components {
             billingAddress: components["schemas"]["Address"] | null;
             lines: components["schemas"]["OrderLine"][];
             subtotal: components["schemas"]["Money"];
-            /** @description subtotal minus the promotion's discount. */
+            /** @description The promotion's discount (zero without one). */
+            discount: components["schemas"]["Money"];
+            /** @description The shipping charged (zero when the shop charged none). */
+            shipping: components["schemas"]["Money"];
+            /** @description All the order's tax, its lines' and its shipping's. */
+            tax: components["schemas"]["Money"];
+            /** @description Whether prices included tax; then `tax` is part of `total`. */
+            taxIncluded: boolean;
+            shippingOption?: components["schemas"]["OrderShipping"];
+            /** @description subtotal - discount + shipping, plus tax unless taxIncluded; what was charged. */
             total: components["schemas"]["Money"];
             /** @description The promotion the order was placed with (absent when none). */
             promotion?: {
@@ -1835,6 +2168,37 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description `invalid_shipping_option`: well-formed values that contradict each
+         *     other (a region of a country the option does not serve; weight bands
+         *     that overlap or end before they start).
+         */
+        InvalidShippingOption: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No shipping option has this id. */
+        ShippingOptionNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+            };
+        };
+        /** @description No rate for this destination (or not a destination code). */
+        TaxRateNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
             };
         };
         /** @description `total_too_large`: the cart total overflows a 64-bit amount. */
@@ -2860,6 +3224,114 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    setCartShippingAddress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The cart's id (a UUID). A value that is not a UUID answers 404.
+                 * @example 5f0c1b8e-3d2a-4c1e-9b7a-2f4e6d8c0a11
+                 */
+                cartId: components["parameters"]["CartIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddressInput"];
+            };
+        };
+        responses: {
+            /** @description The priced cart with its shipping options. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            /** @description `invalid_field`, `missing_body`, `malformed_json` or `invalid_body`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["OptionalTokenUnauthorized"];
+            404: components["responses"]["CartNotFound"];
+            409: components["responses"]["CartNotChangeable"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["TotalTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    setCartShippingOption: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The cart's id (a UUID). A value that is not a UUID answers 404.
+                 * @example 5f0c1b8e-3d2a-4c1e-9b7a-2f4e6d8c0a11
+                 */
+                cartId: components["parameters"]["CartIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    optionId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The priced cart with its shipping. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            /** @description `missing_body`, `malformed_json` or `invalid_body`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["OptionalTokenUnauthorized"];
+            404: components["responses"]["CartNotFound"];
+            /** @description `cart_checked_out`, `cart_busy` or `shipping_address_required`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description `shipping_option_unavailable` or `total_too_large`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
     listPromotions: {
         parameters: {
             query?: {
@@ -3074,6 +3546,285 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listShippingOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The options. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ShippingOption"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createShippingOption: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingOptionInput"];
+            };
+        };
+        responses: {
+            /** @description The option. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingOption"];
+                };
+            };
+            /** @description `invalid_field` (which field and why), `missing_body`, `malformed_json` or `invalid_body`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["InvalidShippingOption"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getShippingOption: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                optionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The option. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingOption"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ShippingOptionNotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateShippingOption: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                optionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingOptionInput"];
+            };
+        };
+        responses: {
+            /** @description The option. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingOption"];
+                };
+            };
+            /** @description `invalid_field`, `missing_body`, `malformed_json` or `invalid_body`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ShippingOptionNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["InvalidShippingOption"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deactivateShippingOption: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                optionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deactivated option. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingOption"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ShippingOptionNotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listTaxRates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TaxRate"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    putTaxRate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The destination: an ISO 3166-1 alpha-2 country code (`US`), or a
+                 *     country and a region as addresses write it (`US-IL`). A region's
+                 *     rate wins over its country's. Anything else answers 404; a code no
+                 *     country has answers 422 `unknown_country` on PUT.
+                 */
+                rateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaxRateInput"];
+            };
+        };
+        responses: {
+            /** @description The rate, replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRate"];
+                };
+            };
+            /** @description The rate, new. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRate"];
+                };
+            };
+            /** @description `invalid_field`, `missing_body`, `malformed_json` or `invalid_body`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["TaxRateNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description `unknown_country`: no country has this code. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteTaxRate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The destination: an ISO 3166-1 alpha-2 country code (`US`), or a
+                 *     country and a region as addresses write it (`US-IL`). A region's
+                 *     rate wins over its country's. Anything else answers 404; a code no
+                 *     country has answers 422 `unknown_country` on PUT.
+                 */
+                rateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rate's id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rateId: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["TaxRateNotFound"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3540,6 +4291,13 @@ export interface operations {
                         /** @enum {string} */
                         disposition: "RESTOCK" | "DAMAGED";
                     }[];
+                    /**
+                     * @description Also refund the order's shipping (with its tax when prices
+                     *     exclude tax), once per order. A partial return refunds
+                     *     shipping only when an administrator says so here.
+                     * @default false
+                     */
+                    refundShipping?: boolean;
                 };
             };
         };
@@ -3901,9 +4659,18 @@ export interface operations {
             404: components["responses"]["CartNotFound"];
             /**
              * @description `cart_checked_out`, `cart_changed`, `items_unavailable` (with
-             *     `details: {"skus": [...]}`), or a `promotion_*` reason when the
+             *     `details: {"skus": [...]}`), a `promotion_*` reason when the
              *     cart's promotion code stopped applying (`promotion_inactive`,
-             *     `promotion_expired`, `promotion_used_up`, ...).
+             *     `promotion_expired`, `promotion_used_up`, ...), or a shipping
+             *     or price refusal: `shipping_address_required` (none given here
+             *     or on the cart), `shipping_option_required` (the shop ships
+             *     there: choose an option), `destination_not_served` (no option
+             *     serves the address), `shipping_option_unavailable` (the chosen
+             *     option no longer serves the cart), `shipping_price_changed` (the
+             *     chosen option's price is no longer the one shown; `details`
+             *     carries `optionId`, `shown` and `price`), `total_changed` (the
+             *     total is not `expectedTotal`; `details.total`). Nothing is
+             *     charged.
              */
             409: {
                 headers: {
@@ -4252,6 +5019,58 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["OrderNotFound"];
             /** @description `order_shipped` or `order_closed`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    changeShippingAddress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The order's id (a UUID). A value that is not a UUID answers 404.
+                 * @example 0193f7a2-8c4d-7e21-b5a0-4c3d2e1f0a9b
+                 */
+                orderId: components["parameters"]["OrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddressInput"];
+            };
+        };
+        responses: {
+            /** @description The order with its new address. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description `invalid_field`, `missing_body`, `malformed_json` or `invalid_body`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["OrderNotFound"];
+            /** @description `order_shipped`, `order_closed`, `order_busy`, `shipping_option_unavailable` or `tax_changed`. */
             409: {
                 headers: {
                     [name: string]: unknown;

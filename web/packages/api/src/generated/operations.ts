@@ -75,6 +75,11 @@ export const operations = {
     "path": "/webhooks/carrier",
     "query": []
   },
+  "changeShippingAddress": {
+    "method": "PATCH",
+    "path": "/orders/{orderId}/shipping-address",
+    "query": []
+  },
   "checkout": {
     "method": "POST",
     "path": "/carts/{cartId}/checkout",
@@ -95,9 +100,24 @@ export const operations = {
     "path": "/admin/promotions",
     "query": []
   },
+  "createShippingOption": {
+    "method": "POST",
+    "path": "/admin/shipping-options",
+    "query": []
+  },
   "deactivatePromotion": {
     "method": "DELETE",
     "path": "/admin/promotions/{code}",
+    "query": []
+  },
+  "deactivateShippingOption": {
+    "method": "DELETE",
+    "path": "/admin/shipping-options/{optionId}",
+    "query": []
+  },
+  "deleteTaxRate": {
+    "method": "DELETE",
+    "path": "/admin/tax-rates/{rateId}",
     "query": []
   },
   "getCart": {
@@ -155,6 +175,11 @@ export const operations = {
       "to",
       "granularity"
     ]
+  },
+  "getShippingOption": {
+    "method": "GET",
+    "path": "/admin/shipping-options/{optionId}",
+    "query": []
   },
   "getStockLedger": {
     "method": "GET",
@@ -216,9 +241,24 @@ export const operations = {
       "cursor"
     ]
   },
+  "listShippingOptions": {
+    "method": "GET",
+    "path": "/admin/shipping-options",
+    "query": []
+  },
+  "listTaxRates": {
+    "method": "GET",
+    "path": "/admin/tax-rates",
+    "query": []
+  },
   "paymentWebhook": {
     "method": "POST",
     "path": "/webhooks/payments",
+    "query": []
+  },
+  "putTaxRate": {
+    "method": "PUT",
+    "path": "/admin/tax-rates/{rateId}",
     "query": []
   },
   "receiveReturn": {
@@ -256,6 +296,16 @@ export const operations = {
     "path": "/admin/reports/low-stock",
     "query": []
   },
+  "setCartShippingAddress": {
+    "method": "PUT",
+    "path": "/carts/{cartId}/shipping-address",
+    "query": []
+  },
+  "setCartShippingOption": {
+    "method": "PUT",
+    "path": "/carts/{cartId}/shipping-option",
+    "query": []
+  },
   "updateCartItem": {
     "method": "PATCH",
     "path": "/carts/{cartId}/items/{sku}",
@@ -269,6 +319,11 @@ export const operations = {
   "updatePromotion": {
     "method": "PUT",
     "path": "/admin/promotions/{code}",
+    "query": []
+  },
+  "updateShippingOption": {
+    "method": "PUT",
+    "path": "/admin/shipping-options/{optionId}",
     "query": []
   }
 } as const;

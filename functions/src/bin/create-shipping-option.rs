@@ -1,0 +1,6 @@
+//! `create-shipping-option`: see `shared::api::Endpoint::CreateShippingOption`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::serve::create_shipping_option().await
+}
