@@ -13,7 +13,7 @@ try {
     console.error(`The API types could not be generated from ../openapi.yaml:\n${String(error.stderr ?? error).trim()}`);
     process.exit(1);
   }
-  const stale = ["openapi.ts", "operations.ts"].filter((file) => {
+  const stale = ["openapi.ts", "operations.ts", "enums.ts"].filter((file) => {
     let current = "";
     try {
       current = readFileSync(join(committed, file), "utf8");

@@ -8,6 +8,8 @@ test("no dashboard page has a serious or critical accessibility violation", asyn
   await waitForStatus(placed.orderId, "SHIPPED");
   const code = `A11Y${Date.now().toString(36).toUpperCase()}`;
   await call("POST", "/admin/promotions", await tokenFor("root"), { code, description: "Ten off", type: "PERCENTAGE", percentOff: 10, usageLimit: 5 });
+  const shipping = await call<{ items: { optionId: string; name: string }[] }>("GET", "/admin/shipping-options", await tokenFor("root"));
+  const standard = shipping.items.find((o) => o.name === "Standard")!;
 
   const pages = [
     ["orders", "/orders", "Orders"],
@@ -22,6 +24,10 @@ test("no dashboard page has a serious or critical accessibility violation", asyn
     ["promotions", "/promotions", "Promotions"],
     ["promotion-new", "/promotions/new", "New promotion"],
     ["promotion-edit", `/promotions/${code}`, `Promotion ${code}`],
+    ["shipping-options", "/shipping-options", "Shipping options"],
+    ["shipping-option-new", "/shipping-options/new", "New shipping option"],
+    ["shipping-option-edit", `/shipping-options/${standard.optionId}`, "Shipping option Standard"],
+    ["tax-rates", "/tax-rates", "Tax rates"],
     ["reports", "/reports", "Reports"],
   ] as const;
 

@@ -1,10 +1,13 @@
 import { OrderPage } from "./pages/OrderPage";
-import { call, carrierEvent, deliver, placeOrder, stockedSku, tokenFor, waitForStatus } from "./support/api";
+import { call, carrierEvent, deliver, placeOrder, tokenFor, waitForStatus } from "./support/api";
 import { expect, keepScreenshot, test } from "./support/fixtures";
 
-test("an administrator approves and receives a return and sees the refund, on the order and among the payments", async ({ page }) => {
-  const sku = await stockedSku();
-  const placed = await placeOrder(sku, 2);
+test("an administrator approves and receives a return, refunding shipping too, and sees the refund on the order and among the payments", async ({ page }) => {
+  // Two tees to Springfield, IL, by Standard (440 g: $5.00), taxed at 7.25 %:
+  // the line $50.00 + $3.63 (3.625 rounded half away from zero), shipping $5.00 + $0.36.
+  const sku = "TEE-BLACK-M";
+  const placed = await placeOrder(sku, 2, "alice", { shippingOption: "Standard" });
+  expect(placed.total).toEqual({ amount: 5899, currency: "USD" });
   const shipped = await waitForStatus(placed.orderId, "SHIPPED");
   const trackingNumber = shipped.shipment!.trackingNumber;
   await carrierEvent(trackingNumber, { type: "out_for_delivery", location: "Springfield depot", description: "With the courier" });
@@ -38,10 +41,14 @@ test("an administrator approves and receives a return and sees the refund, on th
   await card.getByRole("button", { name: "Approve return" }).click();
   await expect(card).toContainText("APPROVED");
   await card.getByLabel(/1 ×/).selectOption("RESTOCK");
+  await card.getByLabel("Refund shipping too").check();
   await card.getByRole("button", { name: "Receive and refund" }).click();
-  await expect(card.getByRole("status")).toContainText(/Refunded \$\d/);
+  // One tee carries floor(53.63 / 2) = $26.81 of it ($1.81 of tax); shipping with its tax is $5.36.
+  await expect(card.getByRole("status")).toHaveText("Refunded $32.17");
   await detail.expectStatus("PARTIALLY_REFUNDED");
-  await expect(page.getByRole("region", { name: "Returns" }).getByText(/refunded/).first()).toBeVisible();
+  const refunds = page.getByRole("region", { name: "Returns" }).getByRole("listitem").filter({ hasText: "refunded" });
+  await expect(refunds).toContainText("$32.17");
+  await expect(refunds).toContainText("(of which tax $2.17, shipping $5.36)");
   await keepScreenshot(page, "return-refunded");
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Payments" }).click();
@@ -50,6 +57,6 @@ test("an administrator approves and receives a return and sees the refund, on th
   const refund = page.getByRole("row").filter({ hasText: placed.orderNumber }).filter({ hasText: "REFUND" });
   await expect(refund).toContainText("REFUND");
   await expect(refund).toContainText("too small");
-  await expect(refund).toContainText(/\$\d+\.\d\d/);
+  await expect(refund).toContainText("$32.17");
   await keepScreenshot(page, "payments-refund");
 });

@@ -1,7 +1,9 @@
 // Generates the API's TypeScript types from the contract, ../../../openapi.yaml:
 //   src/generated/openapi.ts     the types (openapi-typescript), used by the typed client;
 //   src/generated/operations.ts  which operations and query parameters the contract has,
-//                                so screens whose endpoint is not in it yet can say so.
+//                                so screens whose endpoint is not in it yet can say so;
+//   src/generated/enums.ts       the values of the contract's named enums (CountryCode,
+//                                OrderStatus, ...), for forms that check or list them.
 // Never edit either file by hand: run `npm run generate` from web/.
 // `--out DIR` writes elsewhere (check:generated compares such a copy with the committed one);
 // `--contract FILE` reads another contract (to try a branch's spec).
@@ -47,7 +49,23 @@ const operations =
   `export const operations = ${JSON.stringify(sorted, null, 2)} as const;\n\n` +
   `export type OperationId = keyof typeof operations;\n`;
 
+// Named string enums as runtime values, typed by the generated schemas they come from.
+const enumEntries = Object.entries(spec.components?.schemas ?? {})
+  .filter(([, schema]) => Array.isArray(schema?.enum) && schema.enum.every((v) => typeof v === "string"))
+  .sort(([a], [b]) => a.localeCompare(b));
+const enums =
+  HEADER +
+  `import type { components } from "./openapi";\n\n` +
+  enumEntries
+    .map(
+      ([name, schema]) =>
+        `/** Every value of the contract's \`${name}\`. */\n` +
+        `export const ${name}Values = ${JSON.stringify(schema.enum)} as const satisfies readonly components["schemas"]["${name}"][];\n`,
+    )
+    .join("\n");
+
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, "openapi.ts"), types);
 writeFileSync(join(out, "operations.ts"), operations);
-console.log(`generated ${join(out, "openapi.ts")} and operations.ts from ${contract}`);
+writeFileSync(join(out, "enums.ts"), enums);
+console.log(`generated ${join(out, "openapi.ts")}, operations.ts and enums.ts from ${contract}`);

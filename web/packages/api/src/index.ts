@@ -1,8 +1,10 @@
 export * from "./client";
 export * from "./context";
+export * from "./countries";
 export * from "./errors";
 export * from "./money";
 export { operations, type OperationId } from "./generated/operations";
+export * from "./generated/enums";
 export type { components, paths, operations as OperationTypes } from "./generated/openapi";
 export * from "./hooks/keys";
 export * from "./hooks/inventory";
@@ -12,3 +14,4 @@ export * from "./hooks/products";
 export * from "./hooks/promotions";
 export * from "./hooks/reports";
 export * from "./hooks/returns";
+export * from "./hooks/shipping";

@@ -35,6 +35,21 @@ export class OrderPage extends Shell {
     await this.page.getByRole("button", { name: "Confirm cancellation" }).click();
   }
 
+  /** The figure beside a term of the order's totals ("Subtotal", "Total"; a pattern for "Shipping …", "Tax (incl.)"). */
+  figure(term: string | RegExp) {
+    const exact = typeof term === "string" ? new RegExp(`^${term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) : term;
+    return this.page
+      .getByRole("region", { name: "Items" })
+      .getByRole("term")
+      .filter({ hasText: exact })
+      .locator("xpath=following-sibling::dd[1]");
+  }
+
+  /** The order's line for a SKU. */
+  line(sku: string) {
+    return this.page.getByRole("table", { name: "Order lines" }).getByRole("row").filter({ hasText: sku });
+  }
+
   returnCard(index = 0) {
     return this.page.getByRole("article").nth(index);
   }

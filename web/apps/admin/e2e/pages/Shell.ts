@@ -10,7 +10,9 @@ export class Shell {
     this.main = page.getByRole("main");
   }
 
-  async open(section: "Orders" | "Payments" | "Returns" | "Inventory" | "Products" | "Promotions" | "Reports") {
+  async open(
+    section: "Orders" | "Payments" | "Returns" | "Inventory" | "Products" | "Promotions" | "Shipping options" | "Tax rates" | "Reports",
+  ) {
     await this.nav.getByRole("link", { name: section }).click();
     await expect(this.page.getByRole("heading", { level: 1, name: section })).toBeVisible();
   }

@@ -86,20 +86,51 @@ export async function call<T = unknown>(
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export type PlacedOrder = { orderId: string; orderNumber: string };
+export type PlacedOrder = {
+  orderId: string;
+  orderNumber: string;
+  total: Money;
+  subtotal?: Money;
+  shipping?: Money;
+  tax?: Money;
+};
+export type Money = { amount: number; currency: string };
+export type AddressInput = { line1: string; line2: string | null; city: string; region: string | null; postalCode: string; country: string };
+type Cart = { cartId: string; shippingOptions: { optionId: string; name: string; price: Money }[] };
 
-/** A customer's order of `quantity` units of `sku`, paid with the sandbox's test card. */
-export async function placeOrder(sku: string, quantity = 1, customer: "alice" | "bob" = "alice"): Promise<PlacedOrder> {
+/** Springfield, Illinois: the demo shop ships there (Standard, Express) and taxes it at 7.25 %. */
+export const SPRINGFIELD: AddressInput = { line1: "1 Main St", line2: null, city: "Springfield", region: "IL", postalCode: "62701", country: "US" };
+
+/**
+ * A customer's order of `quantity` units of `sku`, paid with the sandbox's
+ * test card. The cart is given its shipping address first and, where the
+ * shop ships there, the option named `shippingOption` (the cheapest when
+ * none is named), as a storefront would: checkout refuses a cart that could
+ * be shipped but has no option.
+ */
+export async function placeOrder(
+  sku: string,
+  quantity = 1,
+  customer: "alice" | "bob" = "alice",
+  { address = SPRINGFIELD, shippingOption }: { address?: AddressInput; shippingOption?: string } = {},
+): Promise<PlacedOrder> {
   const token = await tokenFor(customer);
-  const cart = await call<{ cartId: string }>("POST", "/carts", token);
+  const cart = await call<Cart>("POST", "/carts", token);
   await call("POST", `/carts/${cart.cartId}/items`, token, { sku, quantity });
+  const addressed = await call<Cart>("PUT", `/carts/${cart.cartId}/shipping-address`, token, address);
+  const option = shippingOption
+    ? addressed.shippingOptions.find((o) => o.name === shippingOption)
+    : addressed.shippingOptions[0];
+  if (shippingOption && !option) {
+    throw new Error(`the cart is not offered "${shippingOption}": ${addressed.shippingOptions.map((o) => o.name).join(", ") || "no options"}`);
+  }
+  if (option) await call("PUT", `/carts/${cart.cartId}/shipping-option`, token, { optionId: option.optionId });
   return call<PlacedOrder>(
     "POST",
     `/carts/${cart.cartId}/checkout`,
     token,
     {
       customer: { name: customer === "alice" ? "Alice Liddell" : "Bob Marley", email: `${customer}@example.com`, phone: null },
-      shippingAddress: { line1: "1 Main St", line2: null, city: "Springfield", region: "IL", postalCode: "62701", country: "US" },
       billingAddress: null,
       payment: { methodToken: "pm_card_visa" },
     },

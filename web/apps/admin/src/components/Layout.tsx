@@ -9,6 +9,8 @@ const NAV = [
   { to: "/inventory", label: "Inventory" },
   { to: "/products", label: "Products" },
   { to: "/promotions", label: "Promotions" },
+  { to: "/shipping-options", label: "Shipping options" },
+  { to: "/tax-rates", label: "Tax rates" },
   { to: "/reports", label: "Reports" },
 ];
 

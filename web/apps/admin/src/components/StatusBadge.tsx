@@ -3,6 +3,7 @@ const TONE: Record<string, string> = {
   BACKORDERED: "warning",
   RESERVED: "info",
   PAID: "info",
+  AWAITING_FULFILMENT: "warning",
   SHIPPED: "info",
   DELIVERED: "success",
   REJECTED: "danger",

@@ -1,4 +1,4 @@
-import { formatMoney, useOrder, type AdminOrder, type components } from "@order-service/api";
+import { formatMoney, useOrder, type AdminOrder, type components, type Refund } from "@order-service/api";
 import { Link, useParams } from "react-router";
 import { StatusBadge } from "../../components/StatusBadge";
 import { ErrorState, Loading, PageHeader } from "../../components/states";
@@ -10,6 +10,7 @@ import { ReturnCard } from "./ReturnCard";
 import { carrierEventLabel, orderTimeline } from "./timeline";
 
 type Address = components["schemas"]["Address"];
+type OrderShipping = components["schemas"]["OrderShipping"];
 
 const CANCELLABLE = new Set(["PENDING", "BACKORDERED", "RESERVED", "PAID"]);
 const REFUNDABLE = new Set(["DELIVERED", "PARTIALLY_REFUNDED"]);
@@ -70,6 +71,9 @@ function OrderDetail({ order }: { order: AdminOrder }) {
                 <th scope="col" className="num">
                   Line total
                 </th>
+                <th scope="col" className="num">
+                  Tax
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -81,25 +85,13 @@ function OrderDetail({ order }: { order: AdminOrder }) {
                   <td className="num">{formatMoney(line.unitPrice)}</td>
                   <td className="num">{line.discount ? `−${formatMoney(line.discount)}` : "—"}</td>
                   <td className="num">{formatMoney(line.lineTotal)}</td>
+                  <td className="num">{line.tax ? formatMoney(line.tax) : "—"}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <dl className="totals">
-          <dt>Subtotal</dt>
-          <dd>{formatMoney(order.subtotal)}</dd>
-          {order.promotion && (
-            <>
-              <dt>
-                Discount <code>{order.promotion.code}</code>
-              </dt>
-              <dd>−{formatMoney(order.promotion.discount)}</dd>
-            </>
-          )}
-          <dt className="total">Total</dt>
-          <dd className="total">{formatMoney(order.total)}</dd>
-        </dl>
+        <OrderTotals order={order} />
       </section>
 
       <div className="grid-3">
@@ -177,7 +169,15 @@ function OrderDetail({ order }: { order: AdminOrder }) {
               </dd>
               <dt>Shipped</dt>
               <dd>{formatDateTime(order.shipment.shippedAt)}</dd>
+              {order.shippingOption && <ShippingOptionFacts option={order.shippingOption} />}
             </dl>
+          ) : order.shippingOption ? (
+            <>
+              <p className="muted">Not shipped yet.</p>
+              <dl className="facts">
+                <ShippingOptionFacts option={order.shippingOption} />
+              </dl>
+            </>
           ) : (
             <p className="muted">Not shipped yet.</p>
           )}
@@ -204,6 +204,7 @@ function OrderDetail({ order }: { order: AdminOrder }) {
                 <li key={refund.key}>
                   <strong>{formatMoney(refund.amount)}</strong> refunded {formatDateTime(refund.at)} — {refund.reason}{" "}
                   <StatusBadge status={refund.status} />
+                  <RefundParts refund={refund} />
                 </li>
               ))}
             </ul>
@@ -220,6 +221,66 @@ function OrderDetail({ order }: { order: AdminOrder }) {
       )}
     </>
   );
+}
+
+/**
+ * The order's figures as the API computed them: subtotal, the promotion's
+ * discount, shipping with the option it was charged for, tax (part of the
+ * total when prices included it, added to it otherwise) and the total.
+ */
+export function OrderTotals({ order }: { order: AdminOrder }) {
+  const option = order.shippingOption;
+  return (
+    <dl className="totals">
+      <dt>Subtotal</dt>
+      <dd>{formatMoney(order.subtotal)}</dd>
+      {(order.discount.amount > 0 || order.promotion) && (
+        <>
+          <dt>Discount{order.promotion && <> <code>{order.promotion.code}</code></>}</dt>
+          <dd>−{formatMoney(order.discount.amount > 0 ? order.discount : order.promotion?.discount)}</dd>
+        </>
+      )}
+      <dt>
+        Shipping
+        {option && (
+          <span className="totals-note">
+            {option.name} · {option.carrierService}
+          </span>
+        )}
+      </dt>
+      <dd>{option || order.shipping.amount > 0 ? formatMoney(order.shipping) : "—"}</dd>
+      <dt>{order.taxIncluded ? "Tax (incl.)" : "Tax"}</dt>
+      <dd>{formatMoney(order.tax)}</dd>
+      <dt className="total">Total</dt>
+      <dd className="total">{formatMoney(order.total)}</dd>
+    </dl>
+  );
+}
+
+function ShippingOptionFacts({ option }: { option: OrderShipping }) {
+  return (
+    <>
+      <dt>Option</dt>
+      <dd>
+        {option.name} · {option.carrierService}
+      </dd>
+      <dt>Charged</dt>
+      <dd>
+        {formatMoney(option.price)}
+        {option.tax.amount > 0 && <span className="muted"> (tax {formatMoney(option.tax)})</span>}
+      </dd>
+    </>
+  );
+}
+
+/** What a refund's amount holds of tax and of shipping, when it says. */
+function RefundParts({ refund }: { refund: Refund }) {
+  const parts = [
+    refund.tax && refund.tax.amount > 0 ? `tax ${formatMoney(refund.tax)}` : null,
+    refund.shipping && refund.shipping.amount > 0 ? `shipping ${formatMoney(refund.shipping)}` : null,
+  ].filter(Boolean);
+  if (parts.length === 0) return null;
+  return <span className="muted"> (of which {parts.join(", ")})</span>;
 }
 
 /** The status history merged with the carrier's events by time; the carrier's are marked as such. */

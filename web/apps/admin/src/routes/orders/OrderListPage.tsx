@@ -1,4 +1,4 @@
-import { formatMoney, useOrders, type AdminOrder, type OrderListQuery, type OrderStatus } from "@order-service/api";
+import { formatMoney, OrderStatusValues, useOrders, type AdminOrder, type OrderListQuery, type OrderStatus } from "@order-service/api";
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
@@ -8,19 +8,8 @@ import { StatusBadge } from "../../components/StatusBadge";
 import { Empty, ErrorState, Loading, PageHeader } from "../../components/states";
 import { formatDateTime } from "../../lib/format";
 
-export const STATUSES: OrderStatus[] = [
-  "PENDING",
-  "BACKORDERED",
-  "RESERVED",
-  "PAID",
-  "SHIPPED",
-  "DELIVERED",
-  "REJECTED",
-  "PAYMENT_FAILED",
-  "CANCELLED",
-  "PARTIALLY_REFUNDED",
-  "REFUNDED",
-];
+/** Every status the contract names, in its order (generated, so a new status appears here). */
+export const STATUSES: readonly OrderStatus[] = OrderStatusValues;
 
 /** "42", "000042" or "ord-000042" → "ORD-000042"; undefined when it is not an order number. */
 export function orderNumberOf(text: string): string | undefined {

@@ -13,6 +13,13 @@ import { formatDateTime } from "../../lib/format";
 
 type Disposition = "RESTOCK" | "DAMAGED";
 
+/** Whether a return may refund the order's shipping too: the API refunds it once per order. */
+export function shippingRefundable(order: AdminOrder): "refundable" | "refunded" | "none" {
+  if (order.shipping.amount <= 0) return "none";
+  if ((order.refunds ?? []).some((r) => (r.shipping?.amount ?? 0) > 0)) return "refunded";
+  return "refundable";
+}
+
 /** One return of an order, with what an administrator can do at its stage. */
 export function ReturnCard({ order, ret }: { order: AdminOrder; ret: Return }) {
   const ref = { orderId: order.orderId, returnId: ret.returnId };
@@ -20,6 +27,8 @@ export function ReturnCard({ order, ret }: { order: AdminOrder; ret: Return }) {
   const reject = useRejectReturn(ref);
   const receive = useReceiveReturn(ref);
   const [note, setNote] = useState("");
+  const [refundShipping, setRefundShipping] = useState(false);
+  const shipping = shippingRefundable(order);
   const [dispositions, setDispositions] = useState<Record<string, Disposition>>(() =>
     Object.fromEntries(ret.lines.map((l) => [l.sku, "RESTOCK" as const])),
   );
@@ -86,7 +95,10 @@ export function ReturnCard({ order, ret }: { order: AdminOrder; ret: Return }) {
           aria-label={`Receive return ${shortId}`}
           onSubmit={(e) => {
             e.preventDefault();
-            receive.mutate({ lines: ret.lines.map((l) => ({ sku: l.sku, disposition: dispositions[l.sku] ?? "RESTOCK" })) });
+            receive.mutate({
+              lines: ret.lines.map((l) => ({ sku: l.sku, disposition: dispositions[l.sku] ?? "RESTOCK" })),
+              refundShipping: shipping === "refundable" && refundShipping,
+            });
           }}
         >
           <fieldset>
@@ -107,6 +119,28 @@ export function ReturnCard({ order, ret }: { order: AdminOrder; ret: Return }) {
               </div>
             ))}
           </fieldset>
+          {shipping === "refundable" ? (
+            <div className="field field-check">
+              <input
+                id={`refund-shipping-${ret.returnId}`}
+                type="checkbox"
+                checked={refundShipping}
+                onChange={(e) => setRefundShipping(e.target.checked)}
+                aria-describedby={`refund-shipping-hint-${ret.returnId}`}
+              />
+              <label htmlFor={`refund-shipping-${ret.returnId}`}>Refund shipping too</label>
+              <span id={`refund-shipping-hint-${ret.returnId}`} className="hint">
+                {formatMoney(order.shipping)}
+                {order.shippingOption && <> ({order.shippingOption.name})</>}
+                {!order.taxIncluded && order.shippingOption && order.shippingOption.tax.amount > 0 && (
+                  <> plus its tax {formatMoney(order.shippingOption.tax)}</>
+                )}
+                , once per order
+              </span>
+            </div>
+          ) : shipping === "refunded" ? (
+            <p className="muted small">The order's shipping was refunded already.</p>
+          ) : null}
           <FormError error={receive.error} />
           <div>
             <button type="submit" className="button primary" disabled={receive.isPending}>
