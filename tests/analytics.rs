@@ -2,7 +2,9 @@
 //! the store with earlier dates, some through the API and the workflow
 //! today), counted by the stream consumer the local runner feeds, and the
 //! three reports compared, in JSON and CSV, with figures this test computes
-//! from its own seed.
+//! from its own seed; and orders charged shipping and tax, returned and
+//! cancelled, whose shipping and tax collected and refunded the sales
+//! report splits out.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
@@ -27,19 +29,32 @@ struct Paid {
     lines: Vec<(&'static str, i64, i64)>,
     gross: i64,
     discount: i64,
+    /// Shipping charged, without its tax.
+    shipping: i64,
+    tax: i64,
 }
 
 impl Paid {
+    /// What was captured: prices in these tests exclude tax.
     fn revenue(&self) -> i64 {
-        self.gross - self.discount
+        self.gross - self.discount + self.shipping + self.tax
     }
+}
+
+/// One refund as this test knows it: when, how much, and of that how much
+/// shipping (without its tax) and tax.
+#[derive(Clone, Copy, Debug)]
+struct Refunded {
+    day: NaiveDate,
+    amount: i64,
+    shipping: i64,
+    tax: i64,
 }
 
 #[derive(Default)]
 struct Seed {
     paid: Vec<Paid>,
-    /// (day, amount)
-    refunds: Vec<(NaiveDate, i64)>,
+    refunds: Vec<Refunded>,
     /// (day, sku, units)
     returned: Vec<(NaiveDate, &'static str, i64)>,
 }
@@ -108,6 +123,8 @@ async fn seed_paid(
             .collect(),
         gross,
         discount: 0,
+        shipping: 0,
+        tax: 0,
     });
     (order, record)
 }
@@ -149,7 +166,12 @@ fn expected_sales(seed: &Seed, from: NaiveDate, to: NaiveDate, granularity: &str
             let paid: Vec<&Paid> = seed.paid.iter().filter(|p| inside(p.day)).collect();
             let orders = paid.len() as i64;
             let revenue: i64 = paid.iter().map(|p| p.revenue()).sum();
-            let refunds: i64 = seed.refunds.iter().filter(|r| inside(r.0)).map(|r| r.1).sum();
+            let shipping: i64 = paid.iter().map(|p| p.shipping).sum();
+            let tax: i64 = paid.iter().map(|p| p.tax).sum();
+            let refunded: Vec<&Refunded> = seed.refunds.iter().filter(|r| inside(r.day)).collect();
+            let refunds: i64 = refunded.iter().map(|r| r.amount).sum();
+            let shipping_refunded: i64 = refunded.iter().map(|r| r.shipping).sum();
+            let tax_refunded: i64 = refunded.iter().map(|r| r.tax).sum();
             let customers: BTreeSet<&str> = paid.iter().map(|p| p.customer).collect();
             let new = customers.iter().filter(|c| first[*c] >= start).count() as i64;
             json!({
@@ -161,7 +183,15 @@ fn expected_sales(seed: &Seed, from: NaiveDate, to: NaiveDate, granularity: &str
                 "grossSales": paid.iter().map(|p| p.gross).sum::<i64>(),
                 "discounts": paid.iter().map(|p| p.discount).sum::<i64>(),
                 "revenue": revenue,
+                // Goods after discounts: what this test's orders paid for
+                // their lines (tax-exclusive prices).
+                "goodsCollected": paid.iter().map(|p| p.gross - p.discount).sum::<i64>(),
+                "shippingCollected": shipping,
+                "taxCollected": tax,
                 "refunds": refunds,
+                "goodsRefunded": refunds - shipping_refunded - tax_refunded,
+                "shippingRefunded": shipping_refunded,
+                "taxRefunded": tax_refunded,
                 "netRevenue": revenue - refunds,
                 "averageOrderValue": if orders == 0 { 0 } else { (2 * revenue + orders) / (2 * orders) },
                 "customers": customers.len() as i64,
@@ -171,6 +201,47 @@ fn expected_sales(seed: &Seed, from: NaiveDate, to: NaiveDate, granularity: &str
         })
         .collect()
 }
+
+/// The money figures of a sales period, in the order of the CSV columns.
+const MONEY_FIGURES: [&str; 12] = [
+    "grossSales",
+    "discounts",
+    "revenue",
+    "goodsCollected",
+    "shippingCollected",
+    "taxCollected",
+    "refunds",
+    "goodsRefunded",
+    "shippingRefunded",
+    "taxRefunded",
+    "netRevenue",
+    "averageOrderValue",
+];
+
+/// The sales CSV's header row.
+const SALES_CSV_HEADER: [&str; 21] = [
+    "period",
+    "start",
+    "end",
+    "orders",
+    "units",
+    "gross_sales",
+    "discounts",
+    "revenue",
+    "goods_collected",
+    "shipping_collected",
+    "tax_collected",
+    "refunds",
+    "goods_refunded",
+    "shipping_refunded",
+    "tax_refunded",
+    "net_revenue",
+    "average_order_value",
+    "customers",
+    "new_customers",
+    "returning_customers",
+    "currency",
+];
 
 /// A report period in the shape `expected_sales` uses (amounts in minor units).
 fn sales_period(p: &Value) -> Value {
@@ -187,14 +258,7 @@ fn sales_period(p: &Value) -> Value {
     ] {
         out[k] = p[k].clone();
     }
-    for k in [
-        "grossSales",
-        "discounts",
-        "revenue",
-        "refunds",
-        "netRevenue",
-        "averageOrderValue",
-    ] {
+    for k in MONEY_FIGURES {
         assert_eq!(p[k]["currency"], "USD", "{p}");
         out[k] = p[k]["amount"].clone();
     }
@@ -208,24 +272,18 @@ fn sales_csv_row(e: &Value) -> Vec<String> {
             .map(str::to_string)
             .unwrap_or_else(|| e[k].to_string())
     };
-    let m = |k: &str| decimal(e[k].as_i64().unwrap());
-    vec![
-        s("period"),
-        s("start"),
-        s("end"),
-        s("orders"),
-        s("units"),
-        m("grossSales"),
-        m("discounts"),
-        m("revenue"),
-        m("refunds"),
-        m("netRevenue"),
-        m("averageOrderValue"),
-        s("customers"),
-        s("newCustomers"),
-        s("returningCustomers"),
-        "USD".into(),
-    ]
+    let mut row: Vec<String> = ["period", "start", "end", "orders", "units"]
+        .into_iter()
+        .map(s)
+        .collect();
+    row.extend(MONEY_FIGURES.map(|k| decimal(e[k].as_i64().unwrap())));
+    row.extend(
+        ["customers", "newCustomers", "returningCustomers"]
+            .into_iter()
+            .map(s),
+    );
+    row.push("USD".into());
+    row
 }
 
 /// Per SKU: (units sold, revenue, units returned), over `from..=to`.
@@ -376,7 +434,12 @@ async fn reports_match_the_seeded_orders_in_json_and_csv() {
         .record_external_refund("o2", &refunded, &at(d3))
         .await
         .unwrap();
-    seed.refunds.push((d3, 1_200));
+    seed.refunds.push(Refunded {
+        day: d3,
+        amount: 1_200,
+        shipping: 0,
+        tax: 0,
+    });
     seed_paid(&app, &mut seed, "o3", "alice", &[("CAP", 3)], d3).await;
     // Declined and never-paid orders count for nothing.
     let declined = app
@@ -421,6 +484,8 @@ async fn reports_match_the_seeded_orders_in_json_and_csv() {
         lines: vec![("TEE", 3, 7_500 - 750), ("MUG", 1, 1_200 - 120)],
         gross: 8_700,
         discount: 870,
+        shipping: 0,
+        tax: 0,
     });
     for (id, customer, lines) in [
         (&o7, "carol", vec![("MUG", 2, 2 * MUG)]),
@@ -434,6 +499,8 @@ async fn reports_match_the_seeded_orders_in_json_and_csv() {
             lines,
             gross,
             discount: 0,
+            shipping: 0,
+            tax: 0,
         });
     }
     app.deliver(&o6).await;
@@ -465,14 +532,19 @@ async fn reports_match_the_seeded_orders_in_json_and_csv() {
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(r.body["refund"]["amount"], 2_250, "one tee's paid share");
     let refund_day = day_of(&app.admin_order(&o6).await, "updatedAt");
-    seed.refunds.push((refund_day, 2_250));
+    seed.refunds.push(Refunded {
+        day: refund_day,
+        amount: 2_250,
+        shipping: 0,
+        tax: 0,
+    });
     seed.returned.push((refund_day, "TEE", 1));
 
     // The consumer catches up: wait for every sale and refund.
     let from = d1 - chrono::Duration::days(3);
     let all = format!("/admin/reports/sales?from={from}&to={today}&granularity=month");
     let want_orders = seed.paid.len() as i64;
-    let want_refunds: i64 = seed.refunds.iter().map(|r| r.1).sum();
+    let want_refunds: i64 = seed.refunds.iter().map(|r| r.amount).sum();
     let mut caught_up = false;
     for _ in 0..300 {
         let r = json_report(&app, &all).await;
@@ -504,20 +576,16 @@ async fn reports_match_the_seeded_orders_in_json_and_csv() {
         assert_eq!(report["granularity"], granularity);
         assert_eq!(report["currency"], "USD");
         let totals = sales_period(&report["totals"]);
-        for k in [
-            "orders",
-            "units",
-            "grossSales",
-            "discounts",
-            "revenue",
-            "refunds",
-            "netRevenue",
-        ] {
+        for k in ["orders", "units"].into_iter().chain(
+            MONEY_FIGURES
+                .into_iter()
+                .filter(|k| *k != "averageOrderValue"),
+        ) {
             let sum: i64 = want.iter().map(|p| p[k].as_i64().unwrap()).sum();
             assert_eq!(totals[k], sum, "{granularity} total {k}");
         }
         let csv = csv_report(&app, &path).await;
-        assert_eq!(csv[0][0], "period");
+        assert_eq!(csv[0], SALES_CSV_HEADER);
         assert_eq!(csv.len(), want.len() + 1, "{granularity}: a row per period");
         for (row, e) in csv[1..].iter().zip(&want) {
             assert_eq!(row, &sales_csv_row(e), "{granularity} CSV");
@@ -686,6 +754,287 @@ async fn reports_match_the_seeded_orders_in_json_and_csv() {
     assert_eq!(json_report(&app, &all).await, before);
 }
 
+/// The shop's Illinois rate, 7.25%, on an amount in minor units, rounded
+/// half away from zero (amounts here are positive).
+fn illinois_tax(amount: i64) -> i64 {
+    (amount * 725 + 5_000) / 10_000
+}
+
+/// Places an order through the API with the cart's shipping address and
+/// shipping option set, and returns its id without waiting for the
+/// workflow.
+async fn checkout_shipped_to_illinois(
+    app: &TestApp,
+    customer: &str,
+    lines: &[(&str, i64)],
+    code: Option<&str>,
+    option_id: &str,
+) -> String {
+    let token = app.token(customer);
+    let cart = app.cart_with(Some(&token), lines).await;
+    let put = |path: String, body: Value| {
+        let token = token.clone();
+        async move {
+            let r = app
+                .send("PUT", &path, Some(&token), &[], Some(body.to_string()))
+                .await;
+            assert_eq!(r.status, 200, "PUT {path}: {r:?}");
+            r
+        }
+    };
+    if let Some(code) = code {
+        put(format!("/carts/{cart}/promotion"), json!({ "code": code })).await;
+    }
+    let body = checkout_body_with(&format!("{customer}@example.com"), "pm_card_visa", "62701");
+    put(
+        format!("/carts/{cart}/shipping-address"),
+        body["shippingAddress"].clone(),
+    )
+    .await;
+    let priced = put(
+        format!("/carts/{cart}/shipping-option"),
+        json!({ "optionId": option_id }),
+    )
+    .await;
+    assert_eq!(priced.body["shipping"]["amount"], 500, "{priced:?}");
+    let r = app
+        .checkout(&cart, &token, &format!("k-{cart}"), &body)
+        .await;
+    assert_eq!(r.status, 202, "{r:?}");
+    r.body["orderId"].as_str().unwrap().to_string()
+}
+
+async fn wait_for_status(app: &TestApp, order_id: &str, status: &str) {
+    for _ in 0..300 {
+        if app.admin_order(order_id).await["status"] == status {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("order {order_id} never became {status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shipping_and_tax_collected_and_refunded_match_the_orders_in_json_and_csv() {
+    let app = spawn_app().await;
+    app.create_product("TEE", TEE, 50).await;
+    app.create_product("MUG", MUG, 50).await;
+    let admin = app.admin_token();
+    let r = app
+        .post(
+            "/admin/shipping-options",
+            Some(&admin),
+            json!({"name": "Standard", "carrierService": "Ground", "countries": ["US"],
+                   "rate": {"type": "FLAT", "amount": {"amount": 500, "currency": "USD"}}}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let option_id = r.body["optionId"].as_str().unwrap().to_string();
+    let r = app
+        .send(
+            "PUT",
+            "/admin/tax-rates/US-IL",
+            Some(&admin),
+            &[],
+            Some(json!({"name": "Illinois", "percent": "7.25", "shippingTaxed": true}).to_string()),
+        )
+        .await;
+    assert!(r.status == 201 || r.status == 200, "{r:?}");
+    let r = app
+        .post(
+            "/admin/promotions",
+            Some(&admin),
+            json!({"code": "TENOFF", "type": "PERCENTAGE", "percentOff": 10}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let shipping = 500;
+    let shipping_tax = illinois_tax(shipping);
+    let mut seed = Seed::default();
+
+    // Alice: three tees and a mug, 10% off (7.50 and 1.20 of the 8.70),
+    // each line taxed after its discount, and the shipping taxed too.
+    let alice = checkout_shipped_to_illinois(
+        &app,
+        "alice",
+        &[("TEE", 3), ("MUG", 1)],
+        Some("TENOFF"),
+        &option_id,
+    )
+    .await;
+    let (tee_paid, mug_paid) = (3 * TEE - 750, MUG - 120);
+    let tee_tax = illinois_tax(tee_paid);
+    let alice_tax = tee_tax + illinois_tax(mug_paid) + shipping_tax;
+    let order = app.settled_order(&alice, &app.token("alice")).await;
+    assert_eq!(order["status"], "SHIPPED");
+    let order = app.admin_order(&alice).await;
+    assert_eq!(order["tax"]["amount"], alice_tax, "{order}");
+    assert_eq!(
+        order["total"]["amount"],
+        tee_paid + mug_paid + shipping + alice_tax
+    );
+    seed.paid.push(Paid {
+        day: day_of(&order, "createdAt"),
+        customer: "alice",
+        lines: vec![("TEE", 3, tee_paid), ("MUG", 1, mug_paid)],
+        gross: 3 * TEE + MUG,
+        discount: 870,
+        shipping,
+        tax: alice_tax,
+    });
+
+    // Bob: two mugs, paid, then cancelled before they ship (the fulfilment
+    // worker is held): the workflow refunds everything.
+    let held = app
+        .post("/local/workers/fulfil-order/pause", None, json!({}))
+        .await;
+    assert_eq!(held.status, 200, "{held:?}");
+    let bob = checkout_shipped_to_illinois(&app, "bob", &[("MUG", 2)], None, &option_id).await;
+    wait_for_status(&app, &bob, "PAID").await;
+    let r = app
+        .post(
+            &format!("/orders/{bob}/cancel"),
+            Some(&app.token("bob")),
+            json!({"reason": "changed my mind"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["status"], "CANCELLED");
+    app.post("/local/workers/fulfil-order/resume", None, json!({}))
+        .await;
+    let order = app.settled_order(&bob, &app.token("bob")).await;
+    assert_eq!(order["status"], "CANCELLED");
+    let order = app.admin_order(&bob).await;
+    let bob_tax = illinois_tax(2 * MUG) + shipping_tax;
+    let bob_total = 2 * MUG + shipping + bob_tax;
+    assert_eq!(order["total"]["amount"], bob_total, "{order}");
+    assert_eq!(order["payment"]["status"], "REFUNDED", "{order}");
+    seed.paid.push(Paid {
+        day: day_of(&order, "createdAt"),
+        customer: "bob",
+        lines: vec![("MUG", 2, 2 * MUG)],
+        gross: 2 * MUG,
+        discount: 0,
+        shipping,
+        tax: bob_tax,
+    });
+    seed.refunds.push(Refunded {
+        day: day_of(&order, "updatedAt"),
+        amount: bob_total,
+        shipping,
+        tax: bob_tax,
+    });
+
+    // Alice returns one tee and is refunded its share with the shipping:
+    // a third of the tee line and of its tax, and the shipping with its tax.
+    app.deliver(&alice).await;
+    let r = app
+        .post(
+            &format!("/orders/{alice}/returns"),
+            Some(&app.token("alice")),
+            json!({"lines": [{"sku": "TEE", "quantity": 1}], "reason": "too small"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let base = format!(
+        "/admin/orders/{alice}/returns/{}",
+        r.body["returnId"].as_str().unwrap()
+    );
+    let r = app
+        .post(&format!("{base}/approve"), Some(&admin), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let r = app
+        .post(
+            &format!("{base}/receive"),
+            Some(&admin),
+            json!({"lines": [{"sku": "TEE", "disposition": "RESTOCK"}], "refundShipping": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let returned_tax = tee_tax / 3 + shipping_tax;
+    let returned = (tee_paid + tee_tax) / 3 + shipping + shipping_tax;
+    assert_eq!(r.body["refund"]["amount"], returned, "{r:?}");
+    seed.refunds.push(Refunded {
+        day: day_of(&app.admin_order(&alice).await, "updatedAt"),
+        amount: returned,
+        shipping,
+        tax: returned_tax,
+    });
+
+    // The consumer catches up.
+    let today = Utc::now().date_naive();
+    let from = today - chrono::Duration::days(1);
+    let path = format!("/admin/reports/sales?from={from}&to={today}&granularity=day");
+    let want_refunds: i64 = seed.refunds.iter().map(|r| r.amount).sum();
+    let mut report = json_report(&app, &path).await;
+    for _ in 0..300 {
+        if report["totals"]["orders"] == 2 && report["totals"]["refunds"]["amount"] == want_refunds
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        report = json_report(&app, &path).await;
+    }
+
+    let want = expected_sales(&seed, from, today, "day");
+    let got: Vec<Value> = report["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(sales_period)
+        .collect();
+    assert_eq!(got, want);
+    let totals = sales_period(&report["totals"]);
+    assert_eq!(
+        [
+            "revenue",
+            "goodsCollected",
+            "shippingCollected",
+            "taxCollected",
+            "refunds",
+            "goodsRefunded",
+            "shippingRefunded",
+            "taxRefunded",
+        ]
+        .map(|k| totals[k].as_i64().unwrap()),
+        [
+            tee_paid + mug_paid + 2 * MUG + 2 * shipping + alice_tax + bob_tax,
+            tee_paid + mug_paid + 2 * MUG,
+            2 * shipping,
+            alice_tax + bob_tax,
+            returned + bob_total,
+            tee_paid / 3 + 2 * MUG,
+            2 * shipping,
+            returned_tax + bob_tax,
+        ],
+        "{report}"
+    );
+    // The parts add up: goods after discounts, shipping and tax make the
+    // revenue, and the refunds.
+    let n = |k: &str| totals[k].as_i64().unwrap();
+    assert_eq!(
+        n("goodsCollected"),
+        n("grossSales") - n("discounts"),
+        "prices exclude tax"
+    );
+    assert_eq!(
+        n("revenue"),
+        n("goodsCollected") + n("shippingCollected") + n("taxCollected")
+    );
+    assert_eq!(
+        n("refunds"),
+        n("goodsRefunded") + n("shippingRefunded") + n("taxRefunded")
+    );
+
+    let csv = csv_report(&app, &path).await;
+    assert_eq!(csv[0], SALES_CSV_HEADER);
+    assert_eq!(csv.len(), want.len() + 1, "a row per day");
+    for (row, e) in csv[1..].iter().zip(&want) {
+        assert_eq!(row, &sales_csv_row(e));
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reports_refuse_bad_ranges_and_non_admins() {
     let app = spawn_app().await;
@@ -755,6 +1104,8 @@ async fn concurrent_facts_of_one_customer_count_once_each_and_keep_the_first_ord
             gross: 1_000,
             discount: 0,
             revenue: 1_000,
+            shipping: 0,
+            tax: 0,
             lines: vec![SaleLine {
                 sku: "TEE".into(),
                 name: "Tee".into(),

@@ -5,11 +5,19 @@
 //!
 //! - a **sale** counts once, when the order's payment is captured, on the
 //!   day the order was placed: one order, its units, its subtotal (gross
-//!   sales), its discount and what was captured (revenue);
+//!   sales), its discount, what was captured (revenue) and, of that, the
+//!   shipping (tax excluded) and the tax;
 //! - a **refund** counts on the day it was recorded, whatever its path
 //!   (a return, an admin refund, compensation, the gateway's dashboard):
-//!   the growth of the payment's refunded amount;
+//!   the growth of the payment's refunded amount and, of that, the
+//!   shipping (tax excluded) and the tax (see [`refunded_split`]);
 //! - **returned units** count per SKU on the day a return refunded them.
+//!
+//! Money is split three ways, so that a shop reads goods, shipping and tax
+//! apart and the parts always add up, whether prices include tax or not:
+//! `revenue = goods + shipping + tax` and `refunds = goods + shipping +
+//! tax` (goods after discounts and shipping both without their tax; the
+//! goods part is what is left, so the sum is exact to the cent).
 //!
 //! Each fact carries a key that is unique for its order, so a stream record
 //! delivered twice adds nothing the second time.
@@ -21,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use super::money::{Currency, Money};
 use super::order::{Order, PaymentStatus};
+use super::returns::RefundStatus;
 use super::ValidationError;
 
 /// The longest range a report covers, in days.
@@ -48,17 +57,30 @@ pub struct Sale {
     pub discount: i64,
     /// What was captured.
     pub revenue: i64,
+    /// Of `revenue`, the shipping charged, tax excluded.
+    pub shipping: i64,
+    /// Of `revenue`, all the tax (the goods' and the shipping's).
+    pub tax: i64,
     pub lines: Vec<SaleLine>,
+}
+
+/// Money given back by one change of an order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refund {
+    pub day: NaiveDate,
+    /// The growth of the payment's refunded amount.
+    pub amount: i64,
+    /// Of `amount`, the shipping given back, tax excluded.
+    pub shipping: i64,
+    /// Of `amount`, the tax given back (the goods' and the shipping's).
+    pub tax: i64,
 }
 
 /// What one change of an order adds to the figures.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FactKind {
     Sale(Sale),
-    Refund {
-        day: NaiveDate,
-        amount: i64,
-    },
+    Refund(Refund),
     Returned {
         day: NaiveDate,
         lines: Vec<ReturnedLine>,
@@ -98,6 +120,72 @@ fn refunded(order: &Order) -> i64 {
         .map_or(0, |m| m.amount)
 }
 
+/// The shipping an order charged, tax excluded: with tax-inclusive prices
+/// the shipping price holds its tax, which is taken out.
+pub fn shipping_without_tax(order: &Order) -> i64 {
+    let inside = if order.tax_included {
+        order.shipping_tax_amount()
+    } else {
+        0
+    };
+    order.shipping_amount() - inside
+}
+
+/// What the customer paid for shipping, its tax included (what a refund
+/// entry's `shipping` gives back when it gives all of it back).
+fn shipping_with_tax(order: &Order) -> i64 {
+    let added = if order.tax_included {
+        0
+    } else {
+        order.shipping_tax_amount()
+    };
+    order.shipping_amount() + added
+}
+
+/// The tax and the shipping (tax excluded) refunded so far, in that order.
+///
+/// - A payment refunded in full gave everything back: the order's whole
+///   tax and shipping. This is how a cancelled or failed order is refunded
+///   (`workers::payment::refund_order` records no refund entry), and it
+///   also holds when returns and admin refunds add up to the capture.
+/// - Otherwise, what the succeeded refund entries say they gave back
+///   (returns and admin refunds record their tax and shipping). An entry's
+///   `shipping` includes the shipping's tax, which is already in its
+///   `tax`: that share is taken out of the shipping.
+/// - A partial refund made in the gateway's dashboard says nothing about
+///   what it gave back, so it counts as goods.
+pub fn refunded_split(order: &Order) -> (i64, i64) {
+    let whole_tax = order.tax_amount();
+    let whole_shipping = shipping_without_tax(order);
+    let refunded = refunded(order);
+    let paid = order.payment_record.as_ref().map_or(0, |p| p.amount.amount);
+    if refunded > 0 && refunded >= paid {
+        return (whole_tax, whole_shipping);
+    }
+    let shipping_tax = i128::from(order.shipping_tax_amount());
+    let shipping_paid = i128::from(shipping_with_tax(order));
+    let (mut tax, mut shipping) = (0, 0);
+    for entry in order
+        .after_sales
+        .refunds
+        .iter()
+        .filter(|r| r.status == RefundStatus::Succeeded)
+    {
+        tax += entry.tax_amount();
+        let given = entry.shipping_amount();
+        let its_tax = if shipping_paid > 0 {
+            super::tax::div_round(i128::from(given) * shipping_tax, shipping_paid)
+        } else {
+            0
+        };
+        shipping += given - its_tax;
+    }
+    (
+        tax.clamp(0, whole_tax.max(0)),
+        shipping.clamp(0, whole_shipping.max(0)),
+    )
+}
+
 /// The UTC day of an RFC 3339 timestamp.
 pub fn day_of(timestamp: &str) -> Result<NaiveDate, ValidationError> {
     chrono::DateTime::parse_from_rfc3339(timestamp)
@@ -133,19 +221,30 @@ pub fn facts(old: Option<&Order>, new: &Order) -> Result<Vec<Fact>, ValidationEr
                 gross: new.subtotal.amount,
                 discount: new.promotion.as_ref().map_or(0, |p| p.discount.amount),
                 revenue: payment,
+                shipping: shipping_without_tax(new),
+                tax: new.tax_amount(),
                 lines,
             }),
         });
     }
     let (before, after) = (old.map_or(0, refunded), refunded(new));
     if after > before {
+        let amount = after - before;
+        let (tax_before, shipping_before) = old.map_or((0, 0), refunded_split);
+        let (tax_after, shipping_after) = refunded_split(new);
+        // Never more tax and shipping than the money given back, so the
+        // goods part is never negative.
+        let tax = (tax_after - tax_before).clamp(0, amount);
+        let shipping = (shipping_after - shipping_before).clamp(0, amount - tax);
         out.push(Fact {
             order_id: order_id.clone(),
             key: format!("refund#{after}"),
-            kind: FactKind::Refund {
+            kind: FactKind::Refund(Refund {
                 day: day_of(&new.updated_at)?,
-                amount: after - before,
-            },
+                amount,
+                shipping,
+                tax,
+            }),
         });
     }
     let old_units = old.map(|o| &o.after_sales.refunded_units);
@@ -189,7 +288,14 @@ pub struct DayTotals {
     pub gross: i64,
     pub discounts: i64,
     pub revenue: i64,
+    /// Of `revenue`: shipping (tax excluded) and tax. Absent (zero) on
+    /// days counted before they were kept.
+    pub shipping: i64,
+    pub tax: i64,
     pub refunds: i64,
+    /// Of `refunds`: shipping (tax excluded) and tax.
+    pub shipping_refunded: i64,
+    pub tax_refunded: i64,
 }
 
 /// One SKU's figures on one day, as aggregated.
@@ -334,12 +440,30 @@ pub struct SalesFigures {
     pub end: NaiveDate,
     pub orders: i64,
     pub units: i64,
+    /// The goods' prices before discounts (tax included when prices
+    /// include it).
     pub gross_sales: Money,
     pub discounts: Money,
-    /// What was captured for the period's orders.
+    /// What was captured for the period's orders:
+    /// `goodsCollected + shippingCollected + taxCollected`.
     pub revenue: Money,
-    /// What was refunded during the period.
+    /// Of `revenue`, what paid for the goods: after discounts, tax
+    /// excluded (`grossSales - discounts` when prices exclude tax).
+    pub goods_collected: Money,
+    /// Of `revenue`, the shipping charged, tax excluded.
+    pub shipping_collected: Money,
+    /// Of `revenue`, all the tax charged (the goods' and the shipping's).
+    pub tax_collected: Money,
+    /// What was refunded during the period:
+    /// `goodsRefunded + shippingRefunded + taxRefunded`.
     pub refunds: Money,
+    /// Of `refunds`, what was given back for goods, tax excluded.
+    pub goods_refunded: Money,
+    /// Of `refunds`, the shipping given back, tax excluded.
+    pub shipping_refunded: Money,
+    /// Of `refunds`, the tax given back.
+    pub tax_refunded: Money,
+    /// `revenue - refunds`.
     pub net_revenue: Money,
     pub average_order_value: Money,
     /// Customers with a paid order in the period.
@@ -368,7 +492,11 @@ struct Sums {
     gross: i64,
     discounts: i64,
     revenue: i64,
+    shipping: i64,
+    tax: i64,
     refunds: i64,
+    shipping_refunded: i64,
+    tax_refunded: i64,
     customers: HashSet<String>,
     new_customers: HashSet<String>,
 }
@@ -380,7 +508,11 @@ impl Sums {
         self.gross += d.gross;
         self.discounts += d.discounts;
         self.revenue += d.revenue;
+        self.shipping += d.shipping;
+        self.tax += d.tax;
         self.refunds += d.refunds;
+        self.shipping_refunded += d.shipping_refunded;
+        self.tax_refunded += d.tax_refunded;
     }
 
     fn add_customer(&mut self, customer: &str, first: Option<NaiveDate>, start: NaiveDate) {
@@ -414,7 +546,13 @@ impl Sums {
             gross_sales: money(self.gross),
             discounts: money(self.discounts),
             revenue: money(self.revenue),
+            goods_collected: money(self.revenue - self.shipping - self.tax),
+            shipping_collected: money(self.shipping),
+            tax_collected: money(self.tax),
             refunds: money(self.refunds),
+            goods_refunded: money(self.refunds - self.shipping_refunded - self.tax_refunded),
+            shipping_refunded: money(self.shipping_refunded),
+            tax_refunded: money(self.tax_refunded),
             net_revenue: money(self.revenue - self.refunds),
             average_order_value: money(average(self.revenue, self.orders)),
             customers,
@@ -702,7 +840,13 @@ impl SalesReport {
                 "gross_sales",
                 "discounts",
                 "revenue",
+                "goods_collected",
+                "shipping_collected",
+                "tax_collected",
                 "refunds",
+                "goods_refunded",
+                "shipping_refunded",
+                "tax_refunded",
                 "net_revenue",
                 "average_order_value",
                 "customers",
@@ -720,7 +864,13 @@ impl SalesReport {
                     Money::decimal(p.gross_sales.amount),
                     Money::decimal(p.discounts.amount),
                     Money::decimal(p.revenue.amount),
+                    Money::decimal(p.goods_collected.amount),
+                    Money::decimal(p.shipping_collected.amount),
+                    Money::decimal(p.tax_collected.amount),
                     Money::decimal(p.refunds.amount),
+                    Money::decimal(p.goods_refunded.amount),
+                    Money::decimal(p.shipping_refunded.amount),
+                    Money::decimal(p.tax_refunded.amount),
                     Money::decimal(p.net_revenue.amount),
                     Money::decimal(p.average_order_value.amount),
                     p.customers.to_string(),
@@ -896,10 +1046,12 @@ mod tests {
                 Fact {
                     order_id: "o1".into(),
                     key: "refund#2700".into(),
-                    kind: FactKind::Refund {
+                    kind: FactKind::Refund(Refund {
                         day: day("2026-03-05"),
-                        amount: 1800
-                    },
+                        amount: 1800,
+                        shipping: 0,
+                        tax: 0,
+                    }),
                 },
                 Fact {
                     order_id: "o1".into(),
@@ -1011,6 +1163,188 @@ mod tests {
             (c.customers, c.repeat_customers, c.repeat_customer_rate),
             (2, 1, 0.5)
         );
+    }
+
+    /// The order of `order()` with shipping 5.00 and 10% tax on goods and
+    /// shipping: tee 27.00 after discount (tax 2.70 or, inside, 2.45), mug
+    /// 9.00 (0.90 or 0.82), shipping (0.50 or 0.45).
+    fn taxed(tax_included: bool, payment: Option<serde_json::Value>) -> Order {
+        let mut o = order(payment, serde_json::json!({}));
+        let (tee, mug, ship) = if tax_included {
+            (245, 82, 45)
+        } else {
+            (270, 90, 50)
+        };
+        o.lines[0].tax = serde_json::from_value(usd(tee)).ok();
+        o.lines[1].tax = serde_json::from_value(usd(mug)).ok();
+        o.shipping = serde_json::from_value(usd(500)).ok();
+        o.tax = serde_json::from_value(usd(tee + mug + ship)).ok();
+        o.tax_included = tax_included;
+        o.shipping_option = serde_json::from_value(serde_json::json!({
+            "optionId": "std", "name": "Standard", "carrierService": "Ground",
+            "price": usd(500), "tax": usd(ship)
+        }))
+        .ok();
+        let total = 3600 + 500 + if tax_included { 0 } else { tee + mug + ship };
+        o.total.amount = total;
+        if let Some(p) = o.payment_record.as_mut() {
+            p.amount.amount = total;
+        }
+        o
+    }
+
+    fn refund_fact(old: &Order, new: &Order) -> Refund {
+        let facts = facts(Some(old), new).unwrap();
+        match facts.iter().find(|f| f.key.starts_with("refund#")) {
+            Some(Fact {
+                kind: FactKind::Refund(r),
+                ..
+            }) => r.clone(),
+            _ => panic!("no refund in {facts:?}"),
+        }
+    }
+
+    fn refund_entry(amount: i64, tax: i64, shipping: i64, status: &str) -> serde_json::Value {
+        serde_json::json!({
+            "key": format!("k{amount}"), "amount": usd(amount), "reason": "r",
+            "status": status, "at": "2026-03-05T08:00:00.000Z",
+            "tax": if tax > 0 { usd(tax) } else { serde_json::Value::Null },
+            "shipping": if shipping > 0 { usd(shipping) } else { serde_json::Value::Null },
+        })
+    }
+
+    #[test]
+    fn a_sale_splits_what_was_captured_into_goods_shipping_and_tax() {
+        for (included, shipping, tax, revenue) in [(false, 500, 410, 4510), (true, 455, 372, 4100)]
+        {
+            let before = taxed(included, None);
+            let after = taxed(included, payment("CAPTURED", None));
+            let facts = facts(Some(&before), &after).unwrap();
+            let FactKind::Sale(sale) = &facts[0].kind else {
+                panic!("{facts:?}")
+            };
+            assert_eq!(
+                (sale.revenue, sale.shipping, sale.tax),
+                (revenue, shipping, tax),
+                "tax included: {included}"
+            );
+            // The goods part: after discount, without tax.
+            let goods = sale.revenue - sale.shipping - sale.tax;
+            assert_eq!(goods, if included { 3600 - 245 - 82 } else { 3600 });
+        }
+    }
+
+    #[test]
+    fn a_return_refunds_the_tax_and_shipping_its_entry_records() {
+        // One tee back with the shipping, prices without tax: 9.00 + 0.90
+        // tax, and shipping 5.00 + 0.50 tax.
+        let paid = taxed(false, payment("CAPTURED", None));
+        let mut back = taxed(false, payment("CAPTURED", Some(1540)));
+        back.after_sales.refunds =
+            vec![serde_json::from_value(refund_entry(1540, 140, 550, "SUCCEEDED")).unwrap()];
+        let mut pending = paid.clone();
+        pending.after_sales.refunds =
+            vec![serde_json::from_value(refund_entry(1540, 140, 550, "PENDING")).unwrap()];
+        let refund = refund_fact(&pending, &back);
+        assert_eq!(
+            (refund.amount, refund.shipping, refund.tax),
+            (1540, 500, 140)
+        );
+        // The same with tax-inclusive prices: the 5.00 shipping holds 0.45.
+        let paid = taxed(true, payment("CAPTURED", None));
+        let mut back = taxed(true, payment("CAPTURED", Some(1400)));
+        back.after_sales.refunds =
+            vec![serde_json::from_value(refund_entry(1400, 81 + 45, 500, "SUCCEEDED")).unwrap()];
+        let refund = refund_fact(&paid, &back);
+        assert_eq!(
+            (refund.amount, refund.shipping, refund.tax),
+            (1400, 455, 126)
+        );
+    }
+
+    #[test]
+    fn a_refund_in_full_gives_back_the_rest_of_the_tax_and_shipping() {
+        // A cancelled order refunded by the workflow: no refund entry.
+        let paid = taxed(false, payment("CAPTURED", None));
+        let refunded = taxed(false, payment("REFUNDED", Some(4510)));
+        let refund = refund_fact(&paid, &refunded);
+        assert_eq!(
+            (refund.amount, refund.shipping, refund.tax),
+            (4510, 500, 410)
+        );
+        // After a return that gave back a tee's tax and the shipping, the
+        // rest of the capture refunded by an admin carries only the rest.
+        let mut returned = taxed(false, payment("CAPTURED", Some(1540)));
+        returned.after_sales.refunds =
+            vec![serde_json::from_value(refund_entry(1540, 140, 550, "SUCCEEDED")).unwrap()];
+        let mut rest = taxed(false, payment("REFUNDED", Some(4510)));
+        rest.after_sales.refunds = vec![
+            serde_json::from_value(refund_entry(1540, 140, 550, "SUCCEEDED")).unwrap(),
+            serde_json::from_value(refund_entry(2970, 270, 0, "SUCCEEDED")).unwrap(),
+        ];
+        let refund = refund_fact(&returned, &rest);
+        assert_eq!((refund.amount, refund.shipping, refund.tax), (2970, 0, 270));
+        // A part refunded in the gateway's dashboard says nothing of its
+        // tax or shipping: goods.
+        let dashboard = taxed(false, payment("CAPTURED", Some(1000)));
+        let refund = refund_fact(&paid, &dashboard);
+        assert_eq!((refund.amount, refund.shipping, refund.tax), (1000, 0, 0));
+    }
+
+    #[test]
+    fn the_report_splits_revenue_and_refunds_so_the_parts_add_up() {
+        let usd = Currency::parse("USD").unwrap();
+        let range = DateRange {
+            from: day("2026-11-04"),
+            to: day("2026-11-05"),
+        };
+        let days = [
+            DayTotals {
+                day: Some(day("2026-11-04")),
+                orders: 1,
+                gross: 4000,
+                discounts: 400,
+                revenue: 4510,
+                shipping: 500,
+                tax: 410,
+                ..Default::default()
+            },
+            DayTotals {
+                day: Some(day("2026-11-05")),
+                refunds: 1540,
+                shipping_refunded: 500,
+                tax_refunded: 140,
+                ..Default::default()
+            },
+        ];
+        let r = sales_report(range, Granularity::Day, &usd, &days, &[], &HashMap::new());
+        let t = &r.totals;
+        assert_eq!(t.goods_collected.amount, 3600);
+        assert_eq!(
+            t.goods_collected.amount,
+            t.gross_sales.amount - t.discounts.amount
+        );
+        assert_eq!(
+            (t.shipping_collected.amount, t.tax_collected.amount),
+            (500, 410)
+        );
+        assert_eq!(
+            (
+                t.goods_refunded.amount,
+                t.shipping_refunded.amount,
+                t.tax_refunded.amount
+            ),
+            (900, 500, 140)
+        );
+        assert_eq!(t.net_revenue.amount, 4510 - 1540);
+        let csv = r.to_csv();
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let second: Vec<&str> = lines.nth(1).unwrap().split(',').collect();
+        let column = |name: &str| second[header.iter().position(|h| *h == name).unwrap()];
+        assert_eq!(column("goods_refunded"), "9.00");
+        assert_eq!(column("shipping_refunded"), "5.00");
+        assert_eq!(column("tax_refunded"), "1.40");
     }
 
     #[test]

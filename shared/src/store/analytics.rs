@@ -4,7 +4,7 @@
 //!
 //! | pk | sk | what |
 //! |---|---|---|
-//! | `SALES#<YYYY-MM>` | `<YYYY-MM-DD>` | the day's orders, units, gross sales, discounts, revenue, refunds |
+//! | `SALES#<YYYY-MM>` | `<YYYY-MM-DD>` | the day's orders, units, gross sales, discounts, revenue (and its shipping and tax), refunds (and their shipping and tax) |
 //! | `PRODUCTS#<YYYY-MM>` | `<YYYY-MM-DD>#<sku>` | a SKU's units sold, revenue and units returned that day |
 //! | `CUSTOMERS#<YYYY-MM>` | `<YYYY-MM-DD>#<customer>` | a customer's paid orders and revenue that day |
 //! | `CUSTOMER#<customer>` | `PROFILE` | the customer's first paid order day, orders, revenue |
@@ -65,6 +65,8 @@ impl Store {
                     c.add.insert("gross", sale.gross);
                     c.add.insert("discounts", sale.discount);
                     c.add.insert("revenue", sale.revenue);
+                    c.add.insert("shipping", sale.shipping);
+                    c.add.insert("tax", sale.tax);
                     c.set.insert("day", day.clone());
                     for line in &sale.lines {
                         let c = changes
@@ -94,11 +96,14 @@ impl Store {
                             .await?,
                     );
                 }
-                FactKind::Refund { day, amount } => {
+                FactKind::Refund(refund) => {
+                    let day = refund.day;
                     let c = changes
-                        .entry(key(format!("SALES#{}", month_of(*day)), day.to_string()))
+                        .entry(key(format!("SALES#{}", month_of(day)), day.to_string()))
                         .or_default();
-                    c.add.insert("refunds", *amount);
+                    c.add.insert("refunds", refund.amount);
+                    c.add.insert("shippingRefunded", refund.shipping);
+                    c.add.insert("taxRefunded", refund.tax);
                     c.set.insert("day", day.to_string());
                 }
                 FactKind::Returned { day, lines } => {

@@ -586,7 +586,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Orders, revenue, discounts, refunds and customers per day, week or month
+         * Orders, revenue, discounts, shipping, tax, refunds and customers per day, week or month
          * @description From the per-day aggregates the `sales-analytics` function keeps from
          *     the Orders table's stream (one Query per month of the range, no Scan).
          *     An order counts on the UTC day it was placed, once its payment is
@@ -1637,6 +1637,14 @@ export interface components {
                 daysOfCover?: number | null;
             }[];
         };
+        /**
+         * @description One period's figures, or the range's totals. Money is split three
+         *     ways, and the parts add up to the cent whether prices include tax or
+         *     not: `revenue = goodsCollected + shippingCollected + taxCollected`,
+         *     `refunds = goodsRefunded + shippingRefunded + taxRefunded`,
+         *     `netRevenue = revenue - refunds`. Goods and shipping are without
+         *     their tax; all tax is in the tax figures.
+         */
         SalesFigures: {
             /**
              * @example 2026-11-22
@@ -1651,11 +1659,28 @@ export interface components {
             /** @description Orders placed in the period whose payment was captured. */
             orders: number;
             units: number;
+            /** @description The goods' prices before discounts (tax included when prices include it). */
             grossSales: components["schemas"]["Money"];
             discounts: components["schemas"]["Money"];
+            /** @description What was captured for the period's orders, shipping and tax included. */
             revenue: components["schemas"]["Money"];
+            /** @description Of revenue, what paid for the goods, after discounts and without tax (grossSales - discounts when prices exclude tax). */
+            goodsCollected: components["schemas"]["Money"];
+            /** @description Of revenue, the shipping charged, without its tax. */
+            shippingCollected: components["schemas"]["Money"];
+            /** @description Of revenue, all the tax charged, on goods and on shipping. */
+            taxCollected: components["schemas"]["Money"];
+            /** @description What was refunded during the period, whatever the path. */
             refunds: components["schemas"]["Money"];
+            /** @description Of refunds, what was given back for goods, without tax (also a refund made in the gateway's dashboard, which does not say what it gave back, unless it refunded the whole capture). */
+            goodsRefunded: components["schemas"]["Money"];
+            /** @description Of refunds, the shipping given back, without its tax. */
+            shippingRefunded: components["schemas"]["Money"];
+            /** @description Of refunds, the tax given back, on goods and on shipping. */
+            taxRefunded: components["schemas"]["Money"];
+            /** @description revenue - refunds. */
             netRevenue: components["schemas"]["Money"];
+            /** @description revenue / orders, rounded half up. */
             averageOrderValue: components["schemas"]["Money"];
             customers: number;
             /** @description Customers whose first paid order is in the period. */
