@@ -1,11 +1,14 @@
 import AxeBuilder from "@axe-core/playwright";
-import { call, placeOrder, stockedSku, tokenFor, waitForStatus } from "./support/api";
+import { call, placeOrder, shipWhenQueued, stockedSku, tokenFor, waitForStatus } from "./support/api";
 import { expect, test } from "./support/fixtures";
 
 test("no dashboard page has a serious or critical accessibility violation", async ({ page }) => {
   const sku = await stockedSku();
   const placed = await placeOrder(sku, 1);
-  await waitForStatus(placed.orderId, "SHIPPED");
+  await shipWhenQueued(placed.orderId);
+  // One left waiting, so the queue and the pick list have something to show.
+  const waiting = await placeOrder(sku, 1, "bob");
+  await waitForStatus(waiting.orderId, "AWAITING_FULFILMENT");
   const code = `A11Y${Date.now().toString(36).toUpperCase()}`;
   await call("POST", "/admin/promotions", await tokenFor("root"), { code, description: "Ten off", type: "PERCENTAGE", percentOff: 10, usageLimit: 5 });
   const shipping = await call<{ items: { optionId: string; name: string }[] }>("GET", "/admin/shipping-options", await tokenFor("root"));
@@ -13,7 +16,10 @@ test("no dashboard page has a serious or critical accessibility violation", asyn
 
   const pages = [
     ["orders", "/orders", "Orders"],
+    ["fulfilment", "/fulfilment", "Fulfilment"],
+    ["pick-list", "/fulfilment/pick-list", "Pick list"],
     ["order", `/orders/${placed.orderId}`, `Order ${placed.orderNumber}`],
+    ["order-waiting", `/orders/${waiting.orderId}`, `Order ${waiting.orderNumber}`],
     ["payments", "/payments", "Payments"],
     ["returns", "/returns", "Returns"],
     ["inventory", "/inventory", "Inventory"],
@@ -29,6 +35,7 @@ test("no dashboard page has a serious or critical accessibility violation", asyn
     ["shipping-option-edit", `/shipping-options/${standard.optionId}`, "Shipping option Standard"],
     ["tax-rates", "/tax-rates", "Tax rates"],
     ["reports", "/reports", "Reports"],
+    ["settings", "/settings", "Settings"],
   ] as const;
 
   const found: string[] = [];

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { OrderPage } from "./pages/OrderPage";
-import { placeOrder, stockedSku, waitForStatus } from "./support/api";
+import { placeOrder, shipWhenQueued, stockedSku } from "./support/api";
 import { expect, keepScreenshot, test } from "./support/fixtures";
 
 test("an administrator downloads a shipped order's label as a PDF", async ({ page }) => {
   const placed = await placeOrder(await stockedSku(), 1);
-  await waitForStatus(placed.orderId, "SHIPPED");
+  await shipWhenQueued(placed.orderId);
   const detail = new OrderPage(page);
   await detail.goto(placed.orderId);
   const download = await detail.downloadLabel();

@@ -1,11 +1,11 @@
 import { OrderPage } from "./pages/OrderPage";
 import { OrdersPage } from "./pages/OrdersPage";
-import { placeOrder, stockedSku, waitForStatus } from "./support/api";
+import { placeOrder, shipWhenQueued, stockedSku } from "./support/api";
 import { expect, keepScreenshot, test } from "./support/fixtures";
 
-test("an order placed through the API reaches SHIPPED and the dashboard shows it with its timeline", async ({ page }) => {
+test("an order placed and shipped through the API shows as SHIPPED with its timeline, found by its number and its e-mail", async ({ page }) => {
   const placed = await placeOrder(await stockedSku(), 2);
-  const order = await waitForStatus(placed.orderId, "SHIPPED");
+  const order = await shipWhenQueued(placed.orderId);
 
   const orders = new OrdersPage(page);
   await orders.goto();
@@ -21,7 +21,7 @@ test("an order placed through the API reaches SHIPPED and the dashboard shows it
 
   const detail = new OrderPage(page);
   await detail.expectStatus("SHIPPED");
-  for (const status of ["PENDING", "RESERVED", "PAID", "SHIPPED"]) {
+  for (const status of ["PENDING", "RESERVED", "PAID", "AWAITING FULFILMENT", "SHIPPED"]) {
     await expect(detail.timeline.filter({ hasText: status }).first()).toBeVisible();
   }
   await expect(page.getByRole("link", { name: order.shipment!.trackingNumber })).toBeVisible();

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { ReportsPage } from "./pages/ReportsPage";
-import { placeOrder, stockedSku, waitForStatus } from "./support/api";
+import { placeOrder, shipWhenQueued, stockedSku } from "./support/api";
 import { expect, keepScreenshot, test } from "./support/fixtures";
 
 test("the sales chart shows the day's sale, the CSV downloads and the low-stock report runs on demand", async ({ page }) => {
   const placed = await placeOrder(await stockedSku(), 1);
-  await waitForStatus(placed.orderId, "SHIPPED");
+  await shipWhenQueued(placed.orderId);
   const today = new Date().toISOString().slice(0, 10);
 
   const reports = new ReportsPage(page);

@@ -11,7 +11,18 @@ export class Shell {
   }
 
   async open(
-    section: "Orders" | "Payments" | "Returns" | "Inventory" | "Products" | "Promotions" | "Shipping options" | "Tax rates" | "Reports",
+    section:
+      | "Orders"
+      | "Fulfilment"
+      | "Payments"
+      | "Returns"
+      | "Inventory"
+      | "Products"
+      | "Promotions"
+      | "Shipping options"
+      | "Tax rates"
+      | "Reports"
+      | "Settings",
   ) {
     await this.nav.getByRole("link", { name: section }).click();
     await expect(this.page.getByRole("heading", { level: 1, name: section })).toBeVisible();

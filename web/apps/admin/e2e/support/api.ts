@@ -103,20 +103,32 @@ export const SPRINGFIELD: AddressInput = { line1: "1 Main St", line2: null, city
 
 /**
  * A customer's order of `quantity` units of `sku`, paid with the sandbox's
- * test card. The cart is given its shipping address first and, where the
- * shop ships there, the option named `shippingOption` (the cheapest when
- * none is named), as a storefront would: checkout refuses a cart that could
- * be shipped but has no option.
+ * test card (see placeOrderOf).
  */
 export async function placeOrder(
   sku: string,
   quantity = 1,
   customer: "alice" | "bob" = "alice",
+  options: { address?: AddressInput; shippingOption?: string } = {},
+): Promise<PlacedOrder> {
+  return placeOrderOf([{ sku, quantity }], customer, options);
+}
+
+/**
+ * A customer's order of these lines, paid with the sandbox's test card. The
+ * cart is given its shipping address first and, where the shop ships there,
+ * the option named `shippingOption` (the cheapest when none is named), as a
+ * storefront would: checkout refuses a cart that could be shipped but has
+ * no option.
+ */
+export async function placeOrderOf(
+  lines: { sku: string; quantity: number }[],
+  customer: "alice" | "bob" = "alice",
   { address = SPRINGFIELD, shippingOption }: { address?: AddressInput; shippingOption?: string } = {},
 ): Promise<PlacedOrder> {
   const token = await tokenFor(customer);
   const cart = await call<Cart>("POST", "/carts", token);
-  await call("POST", `/carts/${cart.cartId}/items`, token, { sku, quantity });
+  for (const line of lines) await call("POST", `/carts/${cart.cartId}/items`, token, line);
   const addressed = await call<Cart>("PUT", `/carts/${cart.cartId}/shipping-address`, token, address);
   const option = shippingOption
     ? addressed.shippingOptions.find((o) => o.name === shippingOption)
@@ -143,7 +155,7 @@ export type AdminOrder = {
   orderNumber: string;
   status: string;
   total: { amount: number; currency: string };
-  shipment?: { trackingNumber: string } | null;
+  shipment?: { carrier: string; trackingNumber: string; trackingUrl: string } | null;
   lines: { sku: string; quantity: number }[];
 };
 
@@ -157,6 +169,56 @@ export async function waitForStatus(orderId: string, status: string): Promise<Ad
     .poll(async () => (order = await adminOrder(orderId)).status, { timeout: 30_000, intervals: [200, 300, 500] })
     .toBe(status);
   return order!;
+}
+
+/**
+ * Ships an order from the fulfilment queue (the local stack fulfils by hand:
+ * paid orders wait AWAITING_FULFILMENT), with the shop's carrier unless
+ * another is named.
+ */
+export async function shipOrder(
+  orderId: string,
+  other?: { carrier: string; trackingNumber: string; trackingUrl: string },
+): Promise<AdminOrder> {
+  return call<AdminOrder>("POST", `/admin/orders/${orderId}/ship`, await tokenFor("root"), other ?? {});
+}
+
+/** Waits for a paid order to reach the fulfilment queue, then ships it: the order as SHIPPED, with its shipment. */
+export async function shipWhenQueued(orderId: string): Promise<AdminOrder> {
+  await waitForStatus(orderId, "AWAITING_FULFILMENT");
+  const shipped = await shipOrder(orderId);
+  expect(shipped.status).toBe("SHIPPED");
+  return shipped;
+}
+
+/** Empties the fulfilment queue (ships what earlier journeys left there, cancels what the carrier refuses), so a journey starts from an empty one. */
+export async function drainFulfilmentQueue() {
+  const root = await tokenFor("root");
+  for (let round = 0; round < 10; round += 1) {
+    const page = await call<{ items: { orderId: string }[] }>("GET", "/admin/fulfilment?limit=100", root);
+    if (page.items.length === 0) return;
+    for (const order of page.items) {
+      await shipOrder(order.orderId).catch(() => call("POST", `/admin/orders/${order.orderId}/cancel`, root, { reason: "queue emptied by a test" }));
+    }
+  }
+  throw new Error("the fulfilment queue did not empty");
+}
+
+export type ShopSettings = { pricesIncludeTax: boolean; fulfilmentMode: "MANUAL" | "AUTOMATIC"; version: number };
+
+export async function shopSettings(): Promise<ShopSettings> {
+  return call<ShopSettings>("GET", "/admin/settings", await tokenFor("root"));
+}
+
+/** Saves settings over whatever version is there now (a set-up step, not what the screen does). */
+export async function saveShopSettings(change: Partial<Omit<ShopSettings, "version">>): Promise<ShopSettings> {
+  const current = await shopSettings();
+  return call<ShopSettings>("PUT", "/admin/settings", await tokenFor("root"), {
+    pricesIncludeTax: current.pricesIncludeTax,
+    fulfilmentMode: current.fulfilmentMode,
+    ...change,
+    version: current.version,
+  });
 }
 
 export async function availableOf(sku: string): Promise<number> {

@@ -4,6 +4,7 @@ import { useAuth } from "../auth/AuthContext";
 
 const NAV = [
   { to: "/orders", label: "Orders" },
+  { to: "/fulfilment", label: "Fulfilment" },
   { to: "/payments", label: "Payments" },
   { to: "/returns", label: "Returns" },
   { to: "/inventory", label: "Inventory" },
@@ -12,6 +13,7 @@ const NAV = [
   { to: "/shipping-options", label: "Shipping options" },
   { to: "/tax-rates", label: "Tax rates" },
   { to: "/reports", label: "Reports" },
+  { to: "/settings", label: "Settings" },
 ];
 
 export function Layout() {

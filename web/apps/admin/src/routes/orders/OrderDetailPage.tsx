@@ -3,6 +3,7 @@ import { Link, useParams } from "react-router";
 import { StatusBadge } from "../../components/StatusBadge";
 import { ErrorState, Loading, PageHeader } from "../../components/states";
 import { formatDateTime, formatDateTimeSeconds } from "../../lib/format";
+import { ShipOrderForm } from "../fulfilment/ShipOrderForm";
 import { CancelOrder } from "./CancelOrder";
 import { LabelActions } from "./LabelActions";
 import { RefundForm, remainingRefundable } from "./RefundForm";
@@ -12,7 +13,7 @@ import { carrierEventLabel, orderTimeline } from "./timeline";
 type Address = components["schemas"]["Address"];
 type OrderShipping = components["schemas"]["OrderShipping"];
 
-const CANCELLABLE = new Set(["PENDING", "BACKORDERED", "RESERVED", "PAID"]);
+const CANCELLABLE = new Set(["PENDING", "BACKORDERED", "RESERVED", "PAID", "AWAITING_FULFILMENT"]);
 const REFUNDABLE = new Set(["DELIVERED", "PARTIALLY_REFUNDED"]);
 
 export function Component() {
@@ -171,15 +172,16 @@ function OrderDetail({ order }: { order: AdminOrder }) {
               <dd>{formatDateTime(order.shipment.shippedAt)}</dd>
               {order.shippingOption && <ShippingOptionFacts option={order.shippingOption} />}
             </dl>
-          ) : order.shippingOption ? (
-            <>
-              <p className="muted">Not shipped yet.</p>
-              <dl className="facts">
-                <ShippingOptionFacts option={order.shippingOption} />
-              </dl>
-            </>
           ) : (
-            <p className="muted">Not shipped yet.</p>
+            <>
+              <p className="muted">{order.status === "AWAITING_FULFILMENT" ? "Waiting in the fulfilment queue." : "Not shipped yet."}</p>
+              {order.shippingOption && (
+                <dl className="facts">
+                  <ShippingOptionFacts option={order.shippingOption} />
+                </dl>
+              )}
+              {order.status === "AWAITING_FULFILMENT" && <ShipOrderForm order={order} />}
+            </>
           )}
         </section>
       </div>
