@@ -1,7 +1,7 @@
 import { OrderPage } from "./pages/OrderPage";
 import { ShippingOptionsPage } from "./pages/ShippingOptionsPage";
 import { TaxRatesPage } from "./pages/TaxRatesPage";
-import { placeOrder } from "./support/api";
+import { placeOrder, saveShopSettings, shopSettings } from "./support/api";
 import { expect, keepScreenshot, test } from "./support/fixtures";
 
 test("an administrator creates a weight-banded shipping option and sets a tax rate; an order placed with them shows both to the cent", async ({ page }) => {
@@ -93,4 +93,25 @@ test("the shipping option form refuses what the API refuses, beside the fields, 
   await expect(page.getByText("The bands 0–1000 g and 500–2000 g overlap")).toBeVisible();
   await keepScreenshot(page, "shipping-option-refused");
   await expect(page).toHaveURL(/\/shipping-options\/new$/);
+});
+
+test("with prices that include tax, the order page shows the tax the total holds, marked incl.", async ({ page }) => {
+  const before = await shopSettings();
+  await saveShopSettings({ pricesIncludeTax: true });
+  try {
+    // 3 sticker packs to Springfield, IL by Standard (60 g: $5.00), 7.25 % inside the prices:
+    // the line holds 15.00 × 7.25 / 107.25 = $1.01, shipping $0.34; the total is the prices, $20.00.
+    const placed = await placeOrder("STICKER-PACK", 3, "alice", { shippingOption: "Standard" });
+    expect(placed.total).toEqual({ amount: 2000, currency: "USD" });
+    const order = new OrderPage(page);
+    await order.goto(placed.orderId);
+    await expect(order.line("STICKER-PACK").getByRole("cell").last()).toHaveText("$1.01");
+    await expect(order.figure("Subtotal")).toHaveText("$15.00");
+    await expect(order.figure(/^Shipping/)).toHaveText("$5.00");
+    await expect(order.figure("Tax (incl.)")).toHaveText("$1.35");
+    await expect(order.figure("Total")).toHaveText("$20.00");
+    await keepScreenshot(page, "order-tax-included");
+  } finally {
+    await saveShopSettings({ pricesIncludeTax: before.pricesIncludeTax });
+  }
 });
