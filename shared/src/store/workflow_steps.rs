@@ -213,7 +213,10 @@ impl Store {
     /// conditional on the stock still being held and the order still being
     /// in the status it was read in, PAID (the automatic step) or
     /// AWAITING_FULFILMENT (staff shipping it from the fulfilment queue),
-    /// so a cancellation that came first wins.
+    /// so a cancellation that came first wins, and on its address being the
+    /// one the parcel was booked to (the customer may change it until it
+    /// ships: a booking to the old address is then refused, and the caller
+    /// reads the order again).
     pub async fn commit_stock_and_ship(
         &self,
         order: &Order,
@@ -238,11 +241,12 @@ impl Store {
             "SET onHand = onHand - :qty, reserved = reserved - :qty, updatedAt = :now",
             "SET stockState = :committed, #status = :shipped, shipment = :shipment, \
              trackingNumber = :tracking, statusHistory = list_append(statusHistory, :entry), updatedAt = :now",
-            "stockState = :held AND #status = :read",
+            "stockState = :held AND #status = :read AND shippingAddress = :address",
             &[
                 (":committed", s("COMMITTED")),
                 (":shipped", s(OrderStatus::Shipped.as_str())),
                 (":read", s(order.status.as_str())),
+                (":address", value(&order.shipping_address)?),
                 (":shipment", value(shipment)?),
                 (":tracking", s(&shipment.tracking_number)),
                 (":entry", history(&change)?),

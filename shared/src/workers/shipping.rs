@@ -85,6 +85,15 @@ pub async fn fulfil_order(app: &App, message: StepMessage) -> anyhow::Result<()>
     match store.commit_stock_and_ship(&order, &shipment, &now).await {
         Ok(()) => tracing::info!(tracking = %shipment.tracking_number, "shipped"),
         Err(StepWriteError::NotApplicable(current)) if current.status == OrderStatus::Shipped => {}
+        Err(StepWriteError::NotApplicable(current)) if current.status == order.status => {
+            // Still waiting to ship: the customer changed the address after
+            // the booking. Fail the message so it is delivered again and
+            // books the parcel to the new address.
+            anyhow::bail!(
+                "order {} changed while its parcel was booked; booking again",
+                order.order_id
+            );
+        }
         Err(StepWriteError::NotApplicable(current)) => {
             task_failed(
                 app,
