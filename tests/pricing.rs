@@ -82,6 +82,29 @@ async fn rate(app: &TestApp, id: &str, percent: &str, shipping: bool) {
     assert!(r.status == 201 || r.status == 200, "{r:?}");
 }
 
+/// The promotion code TENOFF: 10 % off everything.
+async fn ten_percent_off(app: &TestApp) {
+    let r = app
+        .post(
+            "/admin/promotions",
+            Some(&app.admin_token()),
+            json!({"code": "TENOFF", "type": "PERCENTAGE", "percentOff": 10}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+}
+
+/// Waits until an order is PAID (its fulfilment paused, it stays there).
+async fn wait_for_paid(app: &TestApp, order_id: &str) {
+    for _ in 0..600 {
+        if app.admin_order(order_id).await["status"] == "PAID" {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("order {order_id} never became PAID");
+}
+
 fn illinois() -> Value {
     json!({"line1": "1 Main St", "line2": null, "city": "Springfield", "region": "IL",
            "postalCode": "62701", "country": "US"})
@@ -290,14 +313,7 @@ async fn priced_checkout_agrees_everywhere(prices_include_tax: bool) {
     let standard_id = option(&app, standard()).await;
     rate(&app, "US-IL", "7.25", true).await;
     rate(&app, "US", "4", false).await;
-    let r = app
-        .post(
-            "/admin/promotions",
-            Some(&app.admin_token()),
-            json!({"code": "TENOFF", "type": "PERCENTAGE", "percentOff": 10}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{r:?}");
+    ten_percent_off(&app).await;
 
     let alice = app.token("alice");
     let cart = app
@@ -544,14 +560,7 @@ async fn returns_refund_the_paid_share_with_its_tax_and_cancelling_refunds_shipp
     product(&app, "BOOK", 1_000, 800).await;
     let standard_id = option(&app, standard()).await;
     rate(&app, "US-IL", "7.25", true).await;
-    let r = app
-        .post(
-            "/admin/promotions",
-            Some(&app.admin_token()),
-            json!({"code": "TENOFF", "type": "PERCENTAGE", "percentOff": 10}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{r:?}");
+    ten_percent_off(&app).await;
 
     // 3 books at 10.00, 10 % off: 27.00 of goods, 1.96 of tax (1.9575),
     // 9.00 of shipping (2.4 kg) with 0.65 of tax: 38.61.
@@ -662,12 +671,7 @@ async fn returns_refund_the_paid_share_with_its_tax_and_cancelling_refunds_shipp
         .checkout(&cart, &alice, "ret-2", &checkout_body("Ada Lovelace"))
         .await;
     let paid_id = r.body["orderId"].as_str().unwrap().to_string();
-    for _ in 0..600 {
-        if app.admin_order(&paid_id).await["status"] == "PAID" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_for_paid(&app, &paid_id).await;
     let r = app
         .post(
             &format!("/orders/{paid_id}/cancel"),
@@ -708,12 +712,7 @@ async fn an_address_change_before_shipment_is_kept_and_refused_after() {
         .await;
     assert_eq!(r.status, 202, "{r:?}");
     let order_id = r.body["orderId"].as_str().unwrap().to_string();
-    for _ in 0..600 {
-        if app.admin_order(&order_id).await["status"] == "PAID" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_for_paid(&app, &order_id).await;
     let path = format!("/orders/{order_id}/shipping-address");
     let patch = |body: Value, token: String| {
         let app = &app;
