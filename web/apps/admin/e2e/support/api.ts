@@ -155,6 +155,10 @@ export type AdminOrder = {
   orderNumber: string;
   status: string;
   total: { amount: number; currency: string };
+  shipping: Money;
+  tax: Money;
+  taxIncluded: boolean;
+  shippingOption?: { name: string; price: Money; tax: Money };
   shipment?: { carrier: string; trackingNumber: string; trackingUrl: string } | null;
   lines: { sku: string; quantity: number }[];
 };
@@ -274,4 +278,39 @@ export async function stockedSku(min = 5): Promise<string> {
   const item = page.items.find((i) => i.active && i.available >= min);
   if (!item) throw new Error("no demo SKU has stock");
   return item.sku;
+}
+
+export type SalesFigures = {
+  period: string;
+  orders: number;
+  revenue: Money;
+  goodsCollected: Money;
+  shippingCollected: Money;
+  taxCollected: Money;
+  refunds: Money;
+  goodsRefunded: Money;
+  shippingRefunded: Money;
+  taxRefunded: Money;
+  netRevenue: Money;
+};
+export type SalesReport = { from: string; to: string; currency: string; totals: SalesFigures; periods: SalesFigures[] };
+
+export async function salesReport(from: string, to: string): Promise<SalesReport> {
+  return call<SalesReport>("GET", `/admin/reports/sales?from=${from}&to=${to}&granularity=day`, await tokenFor("root"));
+}
+
+/**
+ * The sales report once it stops changing: the figures come from the order
+ * stream's aggregates, which lag an earlier journey's orders and refunds by
+ * the stream's delay, so a journey reads its starting point after they land.
+ */
+export async function settledSalesReport(from: string, to: string): Promise<SalesReport> {
+  let last = JSON.stringify(await salesReport(from, to));
+  for (let round = 0; round < 20; round += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const next = JSON.stringify(await salesReport(from, to));
+    if (next === last) return JSON.parse(next) as SalesReport;
+    last = next;
+  }
+  throw new Error("the sales report did not settle");
 }

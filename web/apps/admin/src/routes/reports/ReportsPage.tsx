@@ -8,6 +8,7 @@ import {
   useRunLowStockReport,
   useSalesReport,
   type CsvReport,
+  type Money,
   type ProductsReport,
   type SalesReport,
 } from "@order-service/api";
@@ -109,6 +110,41 @@ function Sales({ range }: { range: Range }) {
   );
 }
 
+type SalesFigures = SalesReport["totals"];
+type MoneyFigure = {
+  [K in keyof SalesFigures]: SalesFigures[K] extends Money ? K : never;
+}[keyof SalesFigures];
+
+/** How revenue and refunds split (goods and shipping without their tax; all tax under Tax), in the order the page shows them. */
+const COLLECTED: { key: MoneyFigure; label: string }[] = [
+  { key: "goodsCollected", label: "Goods" },
+  { key: "shippingCollected", label: "Shipping" },
+  { key: "taxCollected", label: "Tax" },
+];
+const REFUNDED: { key: MoneyFigure; label: string }[] = [
+  { key: "goodsRefunded", label: "Goods" },
+  { key: "shippingRefunded", label: "Shipping" },
+  { key: "taxRefunded", label: "Tax" },
+];
+
+function FigureGroup({ id, title, total, parts, figures }: { id: string; title: string; total: Money; parts: typeof COLLECTED; figures: SalesFigures }) {
+  return (
+    <section className="figure-group" aria-labelledby={id}>
+      <h3 id={id}>
+        {title} <span className="muted">{formatMoney(total)}</span>
+      </h3>
+      <dl className="figures compact">
+        {parts.map(({ key, label }) => (
+          <div key={key}>
+            <dt>{label}</dt>
+            <dd>{formatMoney(figures[key])}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
 function SalesBody({ report }: { report: SalesReport }) {
   const t = report.totals;
   return (
@@ -135,6 +171,11 @@ function SalesBody({ report }: { report: SalesReport }) {
           <dd>{formatMoney(t.averageOrderValue)}</dd>
         </div>
       </dl>
+      <div className="figure-groups">
+        <FigureGroup id="sales-collected" title="Collected" total={t.revenue} parts={COLLECTED} figures={t} />
+        <FigureGroup id="sales-refunded" title="Refunded" total={t.refunds} parts={REFUNDED} figures={t} />
+      </div>
+      <p className="muted small">Goods and shipping are counted without their tax; all the tax, on goods and on shipping, is under Tax.</p>
       {t.orders === 0 && t.refunds.amount === 0 ? (
         <Empty>No sales in this range yet.</Empty>
       ) : (
@@ -145,25 +186,49 @@ function SalesBody({ report }: { report: SalesReport }) {
       <details className="table-details">
         <summary>Figures per {report.granularity}</summary>
         <div className="table-wrap" role="region" aria-label={`Sales per ${report.granularity}, table`} tabIndex={0}>
-          <table className="data-table" aria-label={`Sales per ${report.granularity}`}>
+          <table className="data-table grouped" aria-label={`Sales per ${report.granularity}`}>
+            <colgroup span={3} />
+            <colgroup span={4} />
+            <colgroup span={4} />
+            <colgroup span={1} />
             <thead>
               <tr>
-                <th scope="col">Period</th>
-                <th scope="col" className="num">
+                <th scope="col" rowSpan={2}>
+                  Period
+                </th>
+                <th scope="col" rowSpan={2} className="num">
                   Orders
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" rowSpan={2} className="num">
                   Units
                 </th>
-                <th scope="col" className="num">
-                  Revenue
+                <th scope="colgroup" colSpan={4} className="group-start group-head">
+                  Collected
                 </th>
-                <th scope="col" className="num">
-                  Refunds
+                <th scope="colgroup" colSpan={4} className="group-start group-head">
+                  Refunded
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" rowSpan={2} className="num group-start">
                   Net revenue
                 </th>
+              </tr>
+              <tr>
+                <th scope="col" className="num group-start">
+                  Revenue
+                </th>
+                {COLLECTED.map(({ key, label }) => (
+                  <th key={key} scope="col" className="num">
+                    {label}
+                  </th>
+                ))}
+                <th scope="col" className="num group-start">
+                  Refunds
+                </th>
+                {REFUNDED.map(({ key, label }) => (
+                  <th key={key} scope="col" className="num">
+                    {label}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
@@ -172,9 +237,19 @@ function SalesBody({ report }: { report: SalesReport }) {
                   <th scope="row">{p.period}</th>
                   <td className="num">{p.orders}</td>
                   <td className="num">{p.units}</td>
-                  <td className="num">{formatMoney(p.revenue)}</td>
-                  <td className="num">{formatMoney(p.refunds)}</td>
-                  <td className="num">{formatMoney(p.netRevenue)}</td>
+                  <td className="num group-start">{formatMoney(p.revenue)}</td>
+                  {COLLECTED.map(({ key }) => (
+                    <td key={key} className="num">
+                      {formatMoney(p[key])}
+                    </td>
+                  ))}
+                  <td className="num group-start">{formatMoney(p.refunds)}</td>
+                  {REFUNDED.map(({ key }) => (
+                    <td key={key} className="num">
+                      {formatMoney(p[key])}
+                    </td>
+                  ))}
+                  <td className="num group-start">{formatMoney(p.netRevenue)}</td>
                 </tr>
               ))}
             </tbody>
