@@ -6,7 +6,7 @@ use lopdf::content::Content;
 use lopdf::Document;
 use shared::domain::checkout::Address;
 use shared::domain::money::{Currency, Money};
-use shared::domain::order::{Order, OrderLine, OrderStatus, Shipment};
+use shared::domain::order::{Order, OrderLine, OrderShipping, OrderStatus, Shipment};
 use shared::domain::product::Sku;
 use shared::fulfilment::label::{render, Sender};
 use shared::fulfilment::{Carrier, LocalCarrier};
@@ -205,4 +205,34 @@ fn a_label_with_a_widened_bar_does_not_scan_as_the_tracking_number() {
 fn something_that_is_not_a_pdf_is_refused() {
     assert!(read_label(b"%PDF-1.7\nnot really").is_err());
     assert!(read_label(b"").is_err());
+}
+
+#[test]
+fn the_label_names_the_carrier_service_the_customer_chose() {
+    let usd = Currency::parse("USD").unwrap();
+    let mut express = order("Ada Lovelace");
+    express.shipping_option = Some(OrderShipping {
+        option_id: "7d0f3e2a-1b4c-4d5e-8f60-0a1b2c3d4e52".into(),
+        name: "Express".into(),
+        carrier_service: "Express Air".into(),
+        price: Money {
+            amount: 1_900,
+            currency: usd.clone(),
+        },
+        tax: Money {
+            amount: 0,
+            currency: usd,
+        },
+    });
+    let pdf = render(&express, &shipment("LC123456789012"), &sender());
+    if let Some(path) = std::env::var_os("LABEL_PDF_OUT") {
+        std::fs::write(path, &pdf).unwrap();
+    }
+    let label = read_label(&pdf).unwrap();
+    assert!(
+        shows(&label, "Local Carrier - Express Air"),
+        "{:?}",
+        label.text
+    );
+    assert_eq!(label.barcode, "LC123456789012");
 }
