@@ -34,16 +34,7 @@ impl Store {
         &self,
         order_id: &str,
     ) -> anyhow::Result<Option<FulfilmentOrder>> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.tables.orders)
-            .key("orderId", s(order_id))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| unexpected("reading an order", e))?;
-        let Some(mut item) = out.item else {
+        let Some(mut item) = self.get_order_item(order_id).await? else {
             return Ok(None);
         };
         let token = match item.remove(FULFILMENT_TOKEN) {

@@ -242,6 +242,14 @@ impl Store {
 
     /// One order, read strongly consistent.
     pub async fn get_order(&self, order_id: &str) -> anyhow::Result<Option<Order>> {
+        self.get_order_item(order_id)
+            .await?
+            .map(from_item)
+            .transpose()
+    }
+
+    /// One order's item as stored, read strongly consistent.
+    pub(crate) async fn get_order_item(&self, order_id: &str) -> anyhow::Result<Option<Item>> {
         let out = self
             .client
             .get_item()
@@ -251,7 +259,7 @@ impl Store {
             .send()
             .await
             .map_err(|e| unexpected("reading an order", e))?;
-        out.item.map(from_item).transpose()
+        Ok(out.item)
     }
 
     /// A customer's orders, newest first.
