@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use crate::domain::cart::Cart;
 use crate::domain::checkout::Address;
-use crate::domain::money::{Currency, Money};
+use crate::domain::money::Currency;
 use crate::domain::now_rfc3339;
 use crate::domain::order::Order;
 use crate::domain::pricing::{
@@ -216,9 +216,4 @@ pub async fn check_destination(
         served,
         tax: tax.total(),
     })
-}
-
-/// A zero amount of the shop's currency.
-pub fn zero(app: &App) -> anyhow::Result<Money> {
-    Ok(Money::zero(currency(app)?))
 }

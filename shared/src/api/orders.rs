@@ -518,16 +518,16 @@ pub async fn admin_cancel(app: &App, request: Request) -> Result<HttpResponse, A
 }
 
 /// The statuses in which the parcel has not left: the address may change.
-const ADDRESS_CHANGEABLE: &[&str] = &[
-    "PENDING",
-    "BACKORDERED",
-    "RESERVED",
-    "PAID",
-    "AWAITING_FULFILMENT",
+const ADDRESS_CHANGEABLE: &[OrderStatus] = &[
+    OrderStatus::Pending,
+    OrderStatus::Backordered,
+    OrderStatus::Reserved,
+    OrderStatus::Paid,
+    OrderStatus::AwaitingFulfilment,
 ];
 
 fn address_change_refused(status: OrderStatus) -> ApiError {
-    if ADDRESS_CHANGEABLE.contains(&status.as_str()) {
+    if ADDRESS_CHANGEABLE.contains(&status) {
         ApiError::conflict("order_busy", "the order changed meanwhile; retry")
     } else if matches!(
         status,
@@ -560,7 +560,7 @@ pub async fn change_shipping_address(
     if order.customer_sub != caller.sub {
         return Err(ApiError::NotFound("order"));
     }
-    if !ADDRESS_CHANGEABLE.contains(&order.status.as_str()) {
+    if !ADDRESS_CHANGEABLE.contains(&order.status) {
         return Err(address_change_refused(order.status));
     }
     let check = crate::pricing::check_destination(app, &order, &destination).await?;

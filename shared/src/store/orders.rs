@@ -455,7 +455,7 @@ impl Store {
         &self,
         order_id: &str,
         address: &crate::domain::checkout::Address,
-        statuses: &[&str],
+        statuses: &[OrderStatus],
         now: &str,
     ) -> anyhow::Result<Option<Order>> {
         let placeholders: Vec<String> = (0..statuses.len()).map(|i| format!(":s{i}")).collect();
@@ -474,7 +474,7 @@ impl Store {
             .expression_attribute_values(":now", s(now))
             .return_values(ReturnValue::AllNew);
         for (placeholder, status) in placeholders.iter().zip(statuses) {
-            update = update.expression_attribute_values(placeholder, s(*status));
+            update = update.expression_attribute_values(placeholder, s(status.as_str()));
         }
         match update.send().await {
             Ok(out) => Ok(Some(from_item(out.attributes.unwrap_or_default())?)),
