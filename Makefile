@@ -12,15 +12,16 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := web/node_modules/.installed
 PORT ?= 3000
 ADMIN_PORT ?= 3001
+STOREFRONT_PORT ?= 3002
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: report dev test token setup build bench clean web web-check e2e deploy-web
 
-## dev: start the whole service locally on the emulator, with the admin dashboard (Ctrl-C stops it)
+## dev: start the whole service locally on the emulator, with the storefront and the admin dashboard (Ctrl-C stops it)
 dev: $(STAMP) web
-	PORT=$(PORT) ADMIN_PORT=$(ADMIN_PORT) cargo run --quiet -p local --bin local-dev
+	PORT=$(PORT) ADMIN_PORT=$(ADMIN_PORT) STOREFRONT_PORT=$(STOREFRONT_PORT) cargo run --quiet -p local --bin local-dev
 
 ## token: print a JWT for the local stack (SUB=alice, ADMIN=1 for an admin)
 token:

@@ -34,6 +34,9 @@ pub fn local_config(api_url: &str) -> serde_json::Value {
             "clientId": crate::identity::AUDIENCE,
             "scope": "openid email profile",
         },
+        // The local stack charges through the payment sandbox: the
+        // storefront offers its test payment methods by name.
+        "payments": { "provider": "sandbox" },
     })
 }
 

@@ -24,13 +24,17 @@ async fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(local::ADMIN_WEB_PORT);
+    let storefront_port: u16 = std::env::var("STOREFRONT_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(local::STOREFRONT_WEB_PORT);
     let idp = LocalIdentityProvider::load_or_create(&root.join(".local/jwt"))?;
 
     let emulator = Emulator::start(&root, emulator_port).await?;
     let sdk = emulator.sdk_config().await;
     let listen: SocketAddr = format!("127.0.0.1:{port}").parse()?;
     let options = StackOptions {
-        web_origins: local::loopback_origins(&[admin_port, local::STOREFRONT_WEB_PORT]),
+        web_origins: local::loopback_origins(&[admin_port, storefront_port]),
         ..StackOptions::default()
     };
     let stack =
@@ -56,9 +60,21 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("serving the admin dashboard on {admin_listen}"))?;
     let admin_url = format!("http://{admin_addr}");
+    let storefront = WebApp {
+        dist: root.join("web/apps/storefront/dist"),
+        config: local_config(url),
+        api_origin: url.clone(),
+    };
+    let storefront_listen: SocketAddr = format!("127.0.0.1:{storefront_port}").parse()?;
+    let (storefront_addr, _storefront_task) = storefront
+        .serve(storefront_listen)
+        .await
+        .with_context(|| format!("serving the storefront on {storefront_listen}"))?;
+    let storefront_url = format!("http://{storefront_addr}");
     println!(
         r#"
 Order Service is running at {url}
+  storefront:       {storefront_url}   shop as a visitor, sign in as alice or bob
   admin dashboard:  {admin_url}   sign in as root (administrator), or alice/bob (customers)
   emulator (moto):  {emulator}   state machine, tables and queues from template.yaml
   workers:          reserve-stock, charge-payment, fulfil-order, notify-customer,

@@ -207,6 +207,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/carts/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's current open cart
+         * @description The signed-in caller's current cart, priced, from any device: the
+         *     open cart they created last while signed in, or claimed last
+         *     (claimCart). 404 `not_found` ("no open cart") when they have none,
+         *     or when that cart was checked out or expired; the storefront then
+         *     starts a new one on the next add.
+         */
+        get: operations["getCurrentCart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/carts/{cartId}": {
         parameters: {
             query?: never;
@@ -230,6 +254,40 @@ export interface paths {
         get: operations["getCart"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/carts/{cartId}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim an anonymous cart on signing in
+         * @description Binds an anonymous cart to the signed-in caller. When the caller
+         *     already has an open current cart, the anonymous cart's lines are
+         *     merged into it (quantities of the same SKU add up, to at most 99 a
+         *     line; lines beyond the cart's 50 SKUs are left out), the current
+         *     cart keeps its own promotion code, shipping address and option and
+         *     takes the anonymous cart's where it has none, and the anonymous
+         *     cart becomes `MERGED` with `mergedInto`. Otherwise the anonymous
+         *     cart itself becomes the caller's current cart. Either way the
+         *     answer is the caller's resulting cart, priced. No request body is
+         *     read.
+         *
+         *     Idempotent: claiming again a cart the caller already claimed answers
+         *     the same resulting cart (the one it was merged into, while that is
+         *     open). A cart that belongs to someone else answers 404, as reading
+         *     it does; a cart that was checked out answers 409 `cart_checked_out`.
+         */
+        post: operations["claimCart"];
         delete?: never;
         options?: never;
         head?: never;
@@ -866,6 +924,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/realtime/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A ticket to open the real-time WebSocket
+         * @description Issues a short-lived, single-use ticket for the WebSocket API that
+         *     pushes order changes (see docs/realtime.md). Browsers cannot set
+         *     headers on a WebSocket, so the ticket goes in the query string of
+         *     `url` (`?ticket=…`) instead of the long-lived ID token. It is valid
+         *     for 60 seconds and for one connection; only its SHA-256 is stored.
+         *
+         *     With `scope: customer` (the default) the connection receives the
+         *     changes of the caller's own orders. `scope: admin` receives the
+         *     changes of every order, for the admin dashboard, and needs the
+         *     `admin` group (403 otherwise). The body is optional.
+         */
+        post: operations["createRealtimeTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orders": {
         parameters: {
             query?: never;
@@ -1432,8 +1519,54 @@ export interface components {
         };
         /** @description Pass as `?cursor=` to get the next page; null on the last page. */
         NextCursor: string | null;
-        /** @enum {string} */
-        CartStatus: "OPEN" | "CHECKED_OUT";
+        RealtimeTicketRequest: {
+            /**
+             * @description `customer`: the caller's own orders; `admin`: every order (admin group only).
+             * @default customer
+             * @enum {string}
+             */
+            scope: "customer" | "admin";
+        };
+        RealtimeTicket: {
+            /** @description 43 URL-safe characters; pass it as the `ticket` query parameter of `url`. */
+            ticket: string;
+            /** @description The WebSocket URL (`wss://…` in AWS, `ws://127.0.0.1:…` locally). */
+            url: string;
+            expiresAt: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            scope: "customer" | "admin";
+        };
+        /**
+         * @description What the WebSocket pushes, as a text frame of JSON, when an order's
+         *     status, shipment or tracking changes (not an HTTP response). The same
+         *     change may arrive twice (the stream is at least once): `eventId` is
+         *     the change's id, and a client keeps the newest `updatedAt` it has
+         *     seen. After a reconnect a client refetches what it shows, since
+         *     changes made while it was away are not replayed.
+         */
+        OrderChangedMessage: {
+            /** @enum {string} */
+            type: "order.changed";
+            /** @description The stream record's id; the same for a repeated delivery of the same change. */
+            eventId: string;
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            status: components["schemas"]["OrderStatus"];
+            /** @description Absent when the order was just placed. */
+            previousStatus?: components["schemas"]["OrderStatus"];
+            changes: ("placed" | "status" | "shipment" | "tracking")[];
+            updatedAt: components["schemas"]["Timestamp"];
+            /** @description The parcel, once shipped. */
+            shipment?: components["schemas"]["Shipment"];
+            /** @description The carrier's newest event, once it has sent one. */
+            latestTracking?: components["schemas"]["CarrierEvent"];
+        };
+        /**
+         * @description `MERGED`: claimed by a signed-in customer and merged into their open cart (`mergedInto`).
+         * @enum {string}
+         */
+        CartStatus: "OPEN" | "CHECKED_OUT" | "MERGED";
         /**
          * @description A promotion's terms. A PERCENTAGE promotion has `percentOff` and no
          *     `amountOff`; a FIXED_AMOUNT one has `amountOff` and no `percentOff`
@@ -1826,6 +1959,11 @@ export interface components {
              * @description The order the cart became; present only once checked out.
              */
             orderId?: string;
+            /**
+             * Format: uuid
+             * @description The cart this one was merged into when its owner claimed it (status MERGED).
+             */
+            mergedInto?: string;
         };
         AddCartItemRequest: {
             sku: components["schemas"]["Sku"];
@@ -3073,6 +3211,46 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getCurrentCart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The priced cart (status OPEN). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description `not_found` ("no open cart"): the caller has no open cart. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "no open cart"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            422: components["responses"]["TotalTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getCart: {
         parameters: {
             query?: never;
@@ -3099,6 +3277,37 @@ export interface operations {
             };
             401: components["responses"]["OptionalTokenUnauthorized"];
             404: components["responses"]["CartNotFound"];
+            422: components["responses"]["TotalTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    claimCart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The cart's id (a UUID). A value that is not a UUID answers 404.
+                 * @example 5f0c1b8e-3d2a-4c1e-9b7a-2f4e6d8c0a11
+                 */
+                cartId: components["parameters"]["CartIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's cart after the claim (status OPEN). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["CartNotFound"];
+            409: components["responses"]["CartNotChangeable"];
             422: components["responses"]["TotalTooLarge"];
             500: components["responses"]["InternalError"];
         };
@@ -4904,6 +5113,43 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+        };
+    };
+    createRealtimeTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RealtimeTicketRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket and the WebSocket URL to open with it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RealtimeTicket"];
+                };
+            };
+            /** @description `invalid_json` or `invalid_field` (an unknown scope). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
     listMyOrders: {

@@ -85,6 +85,11 @@ export const operations = {
     "path": "/carts/{cartId}/checkout",
     "query": []
   },
+  "claimCart": {
+    "method": "POST",
+    "path": "/carts/{cartId}/claim",
+    "query": []
+  },
   "createCart": {
     "method": "POST",
     "path": "/carts",
@@ -98,6 +103,11 @@ export const operations = {
   "createPromotion": {
     "method": "POST",
     "path": "/admin/promotions",
+    "query": []
+  },
+  "createRealtimeTicket": {
+    "method": "POST",
+    "path": "/realtime/tickets",
     "query": []
   },
   "createShippingOption": {
@@ -123,6 +133,11 @@ export const operations = {
   "getCart": {
     "method": "GET",
     "path": "/carts/{cartId}",
+    "query": []
+  },
+  "getCurrentCart": {
+    "method": "GET",
+    "path": "/carts/current",
     "query": []
   },
   "getCustomersReport": {
