@@ -44,7 +44,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.{js,mjs}", "**/*.config.ts", "apps/admin/e2e/**"],
+    files: ["**/*.{js,mjs}", "**/*.config.ts", "apps/*/e2e/**"],
     languageOptions: { globals: { ...globals.node } },
   },
 );

@@ -46,7 +46,7 @@ export default defineConfig({
   ],
   webServer: {
     command: "../../../target/debug/local-dev",
-    env: { PORT: "3100", ADMIN_PORT: "3101" },
+    env: { PORT: "3100", ADMIN_PORT: "3101", STOREFRONT_PORT: "3102", REALTIME_PORT: "3103" },
     url: `${BASE_URL}/config.json`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,

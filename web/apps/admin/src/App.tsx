@@ -1,13 +1,10 @@
 import { ApiClientProvider, createApiClient, isApiError } from "@order-service/api";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import type { User, UserManager } from "oidc-client-ts";
 import { useState } from "react";
 import { RouterProvider } from "react-router";
-import { AuthProvider, useAuth } from "./auth/AuthContext";
+import { AuthProvider, hostedLogoutUrl, isAdmin, useAuth, type AppConfig, type User, type UserManager } from "@order-service/auth";
 import { NotAuthorisedPage } from "./auth/NotAuthorisedPage";
-import { isAdmin } from "./auth/oidc";
 import { SignInPage } from "./auth/SignInPage";
-import { hostedLogoutUrl, type AppConfig } from "./config";
 import { createAppRouter } from "./router";
 
 export function App({

@@ -1,8 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
-import { CALLBACK_PATH, completeSignIn, createUserManager, currentUser } from "./auth/oidc";
-import { loadConfig } from "./config";
+import { CALLBACK_PATH, completeSignIn, createUserManager, currentUser, loadConfig } from "@order-service/auth";
 import "./styles.css";
 
 const root = createRoot(document.getElementById("root")!);

@@ -1,4 +1,4 @@
-import { useAuth } from "./AuthContext";
+import { useAuth } from "@order-service/auth";
 
 /** A signed-in user without the admin group: no admin data, no admin request. */
 export function NotAuthorisedPage() {

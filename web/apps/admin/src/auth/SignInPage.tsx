@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { useAuth } from "./AuthContext";
+import { useAuth } from "@order-service/auth";
 
 export function SignInPage({ error }: { error?: string | undefined }) {
   const { signIn } = useAuth();

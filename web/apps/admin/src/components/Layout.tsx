@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
 import { isRouteErrorResponse, NavLink, Outlet, useLocation, useNavigation, useRouteError } from "react-router";
-import { useAuth } from "../auth/AuthContext";
+import { useAuth } from "@order-service/auth";
 
 const NAV = [
   { to: "/orders", label: "Orders" },

@@ -1,4 +1,4 @@
-import { formatMoney, useOrder, type AdminOrder, type components, type Refund } from "@order-service/api";
+import { formatMoney, useOrder, useOrderEvents, type AdminOrder, type components, type Refund } from "@order-service/api";
 import { Link, useParams } from "react-router";
 import { StatusBadge } from "../../components/StatusBadge";
 import { ErrorState, Loading, PageHeader } from "../../components/states";
@@ -19,6 +19,8 @@ const REFUNDABLE = new Set(["DELIVERED", "PARTIALLY_REFUNDED"]);
 export function Component() {
   const { orderId = "" } = useParams();
   const order = useOrder(orderId);
+  // The order changes on this page as it changes in the shop (status, shipment, the carrier's events).
+  useOrderEvents({ scope: "admin" });
   if (order.isPending) return <Loading label="Loading the order…" />;
   if (order.isError)
     return (

@@ -1,4 +1,4 @@
-import { formatMoney, OrderStatusValues, useOrders, type AdminOrder, type OrderListQuery, type OrderStatus } from "@order-service/api";
+import { formatMoney, OrderStatusValues, useOrderEvents, useOrders, type AdminOrder, type OrderListQuery, type OrderStatus } from "@order-service/api";
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
@@ -64,6 +64,8 @@ export function Component() {
   const pages = useCursorPages(params.toString());
   const { query, ignored } = orderQuery(filters, pages.cursor);
   const orders = useOrders(query);
+  // Statuses change in the list as orders move.
+  useOrderEvents({ scope: "admin" });
   const [draft, setDraft] = useState(filters);
 
   function apply(event: FormEvent) {

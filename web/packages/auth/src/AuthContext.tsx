@@ -5,7 +5,8 @@ export interface Auth {
   user: User | null;
   /** The bearer token for the API: the user's ID token (the API checks its audience and groups). */
   getToken: () => string | undefined;
-  signIn: () => Promise<void>;
+  /** Sends the browser to the identity provider; back afterwards to `returnTo` (this page by default). */
+  signIn: (returnTo?: string) => Promise<void>;
   signOut: () => Promise<void>;
   /** Set when the API said the sign-in is no longer valid; pages stay as they are. */
   sessionEnded: boolean;
@@ -18,9 +19,12 @@ export function AuthProvider({
   manager,
   initialUser,
   logoutUrl,
+  onSignOut,
   children,
 }: {
   manager: UserManager;
+  /** What the app forgets before the sign-out leaves the page (the storefront's cart id). */
+  onSignOut?: (() => void | Promise<void>) | undefined;
   initialUser: User | null;
   /** The identity provider's own sign-out page, where discovery names none (Cognito's hosted UI). */
   logoutUrl?: string | undefined;
@@ -52,12 +56,14 @@ export function AuthProvider({
   }, [manager]);
 
   const signIn = useCallback(
-    () => manager.signinRedirect({ state: { returnTo: window.location.pathname + window.location.search } }),
+    (returnTo?: string) =>
+      manager.signinRedirect({ state: { returnTo: returnTo ?? window.location.pathname + window.location.search } }),
     [manager],
   );
 
   const signOut = useCallback(async () => {
     const idToken = userRef.current?.id_token;
+    await onSignOut?.();
     await manager.removeUser();
     if (logoutUrl) {
       // Cognito's hosted UI ends its session at /logout, then returns here.
@@ -71,7 +77,7 @@ export function AuthProvider({
       // No end-session endpoint and no logout URL: the local sign-out is what there is.
       window.location.assign("/");
     }
-  }, [manager, logoutUrl]);
+  }, [manager, logoutUrl, onSignOut]);
 
   const value = useMemo<Auth>(
     () => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeReturnPath } from "../src/auth/oidc";
+import { safeReturnPath } from "../src/oidc";
 import { hostedLogoutUrl, parseConfig } from "../src/config";
 
 describe("config.json", () => {

@@ -5,11 +5,11 @@
  * removed from the address bar as soon as it is exchanged.
  */
 import { type User, UserManager, WebStorageStateStore } from "oidc-client-ts";
-import type { AppConfig } from "../config";
+import type { AppConfig } from "./config";
 
 export const CALLBACK_PATH = "/auth/callback";
 
-export function createUserManager(config: AppConfig, origin = window.location.origin): UserManager {
+export function createUserManager(config: Pick<AppConfig, "oidc">, origin = window.location.origin): UserManager {
   return new UserManager({
     authority: config.oidc.authority,
     ...(config.oidc.metadataUrl ? { metadataUrl: config.oidc.metadataUrl } : {}),

@@ -1,7 +1,9 @@
 /**
- * The runtime configuration, read from /config.json at start so that one
- * build serves every stage (local, and each AWS stage). Checked by hand
- * rather than with zod, to keep zod out of the first load.
+ * The runtime configuration every web app shares, read from /config.json at
+ * start so that one build serves every stage (local, and each AWS stage).
+ * Checked by hand rather than with zod, to keep zod out of the first load.
+ * An app with settings of its own (the storefront's payments) reads them
+ * from the same JSON after `parseConfig` (see `fetchConfigJson`).
  */
 export interface AppConfig {
   stage: string;
@@ -68,8 +70,13 @@ export function parseConfig(value: unknown): AppConfig {
   };
 }
 
-export async function loadConfig(fetchImpl: typeof fetch = fetch): Promise<AppConfig> {
+/** The app's /config.json as JSON, not yet checked. */
+export async function fetchConfigJson(fetchImpl: typeof fetch = fetch): Promise<unknown> {
   const response = await fetchImpl("/config.json", { cache: "no-store" });
   if (!response.ok) throw new Error(`config.json could not be loaded (HTTP ${response.status})`);
-  return parseConfig(await response.json());
+  return response.json();
+}
+
+export async function loadConfig(fetchImpl: typeof fetch = fetch): Promise<AppConfig> {
+  return parseConfig(await fetchConfigJson(fetchImpl));
 }

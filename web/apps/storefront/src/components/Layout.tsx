@@ -1,0 +1,132 @@
+import { useAuth } from "@order-service/auth";
+import { useEffect, useRef, useState } from "react";
+import { isRouteErrorResponse, Link, NavLink, Outlet, useLocation, useNavigation, useRouteError } from "react-router";
+import { useSignInError } from "../App";
+import { useCartSession } from "../cart/CartSession";
+
+export function Layout() {
+  const { user, signIn, signOut, sessionEnded } = useAuth();
+  const signInError = useSignInError();
+  const { cart } = useCartSession();
+  const navigation = useNavigation();
+  const location = useLocation();
+  const mainRef = useRef<HTMLElement>(null);
+  const [signInFailed, setSignInFailed] = useState<string | undefined>(signInError);
+  const count = cart?.itemCount ?? 0;
+
+  // Moves focus to the new page's content, as a page load would.
+  useEffect(() => {
+    mainRef.current?.focus({ preventScroll: true });
+  }, [location.pathname]);
+
+  const startSignIn = () => signIn().catch((e: unknown) => setSignInFailed(`Sign-in could not start: ${String(e)}`));
+  const who = user?.profile.name ?? user?.profile.email ?? user?.profile.sub;
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <div className="site-header-inner">
+          <Link to="/" className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              ◆
+            </span>{" "}
+            Order Service Shop
+          </Link>
+          <nav aria-label="Main" className="site-nav">
+            <ul>
+              <li>
+                <NavLink to="/" end>
+                  Shop
+                </NavLink>
+              </li>
+              {user && (
+                <li>
+                  <NavLink to="/orders">My orders</NavLink>
+                </li>
+              )}
+              <li>
+                <NavLink to="/cart" className="cart-link" aria-label={`Cart, ${count} ${count === 1 ? "item" : "items"}`}>
+                  Cart <span className="cart-count" aria-hidden="true">{count}</span>
+                </NavLink>
+              </li>
+            </ul>
+          </nav>
+          <div className="site-account">
+            {user ? (
+              <>
+                <span className="account-name">{who}</span>
+                <button type="button" className="button small" onClick={() => void signOut()}>
+                  Sign out
+                </button>
+              </>
+            ) : (
+              <button type="button" className="button small primary" onClick={() => void startSignIn()}>
+                Sign in
+              </button>
+            )}
+          </div>
+        </div>
+      </header>
+      <main id="main" className="content" ref={mainRef} tabIndex={-1}>
+        {signInFailed && (
+          <div role="alert" className="alert alert-error">
+            {signInFailed}
+          </div>
+        )}
+        {sessionEnded && (
+          <div role="alert" className="alert alert-warning">
+            Your sign-in has ended.{" "}
+            <button type="button" className="link-button" onClick={() => void startSignIn()}>
+              Sign in again
+            </button>{" "}
+            to carry on.
+          </div>
+        )}
+        {navigation.state === "loading" && (
+          <p className="page-loading" role="status">
+            Loading…
+          </p>
+        )}
+        <Outlet />
+      </main>
+      <footer className="site-footer">
+        <p>Order Service Shop · Free returns within 30 days of delivery · Prices in US dollars</p>
+      </footer>
+    </div>
+  );
+}
+
+export function RouteError() {
+  const error = useRouteError();
+  const message = isRouteErrorResponse(error)
+    ? `${error.status} ${error.statusText}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
+  return (
+    <main className="centered-page">
+      <div className="card narrow">
+        <h1>Something went wrong</h1>
+        <p role="alert" className="alert alert-error">
+          {message}
+        </p>
+        <button type="button" className="button" onClick={() => window.location.reload()}>
+          Reload
+        </button>
+      </div>
+    </main>
+  );
+}
+
+/** A page's heading and what it says under it. */
+export function PageHeader({ title, children }: { title: React.ReactNode; children?: React.ReactNode }) {
+  return (
+    <div className="page-header">
+      <h1>{title}</h1>
+      {children && <div className="page-intro">{children}</div>}
+    </div>
+  );
+}
