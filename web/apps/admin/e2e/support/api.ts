@@ -153,6 +153,8 @@ export async function placeOrderOf(
 export type AdminOrder = {
   orderId: string;
   orderNumber: string;
+  /** The cart the order was placed from. */
+  cartId: string;
   status: string;
   total: { amount: number; currency: string };
   shipping: Money;

@@ -131,6 +131,9 @@ function Checkout({ cart }: { cart: Cart }) {
   const removePromotion = useRemovePromotion(cart.cartId, setCart);
   const checkout = useCheckout(cart.cartId);
 
+  // The option being chosen shows as chosen while the server prices it.
+  const [choosing, setChoosing] = useState<string | null>(null);
+  const chosenOption = choosing ?? cart.shippingOption?.optionId;
   const [source, setSource] = useState<PaymentMethodSource | null>(null);
   const [problem, setProblem] = useState<CheckoutProblem | null>(null);
   const [busy, setBusy] = useState(false);
@@ -161,7 +164,7 @@ function Checkout({ cart }: { cart: Cart }) {
   const options = cart.shippingOptions;
   const served = Boolean(cart.shippingAddress) && options.length > 0;
   const blockedLines = cart.lines.filter((line) => !line.purchasable);
-  const ready = !editingAddress && served && Boolean(cart.shippingOption) && source !== null && blockedLines.length === 0;
+  const ready = !editingAddress && served && Boolean(cart.shippingOption) && !setOption.isPending && source !== null && blockedLines.length === 0;
 
   const place = form.handleSubmit(async (values) => {
     if (submitting.current || !source) return;
@@ -273,19 +276,23 @@ function Checkout({ cart }: { cart: Cart }) {
                 We do not deliver to this address yet. Please enter another shipping address.
               </p>
             ) : (
-              <fieldset className="delivery-options" disabled={setOption.isPending}>
+              <fieldset className="delivery-options" aria-busy={setOption.isPending}>
                 <legend className="visually-hidden">Delivery option</legend>
                 <div className="radio-cards">
                   {options.map((option) => (
-                    <label key={option.optionId} className={`radio-card${cart.shippingOption?.optionId === option.optionId ? " selected" : ""}`}>
+                    <label key={option.optionId} className={`radio-card${chosenOption === option.optionId ? " selected" : ""}`}>
                       <input
                         type="radio"
                         name="delivery-option"
                         value={option.optionId}
-                        checked={cart.shippingOption?.optionId === option.optionId}
+                        checked={chosenOption === option.optionId}
                         onChange={() => {
                           setProblem(null);
-                          setOption.mutate(option.optionId, { onError: () => void refetch() });
+                          setChoosing(option.optionId);
+                          setOption.mutate(option.optionId, {
+                            onSettled: () => setChoosing(null),
+                            onError: () => void refetch(),
+                          });
                         }}
                       />
                       <span className="radio-card-title">

@@ -54,6 +54,9 @@ function OrderLoader() {
   return <OrderDetail order={order.data} live={live} />;
 }
 
+/** Statuses of an order that did not go through: no thanks, nothing charged. */
+const FAILED = new Set(["PAYMENT_FAILED", "REJECTED"]);
+
 function LiveIndicator({ status }: { status: RealtimeStatus }) {
   const text =
     status === "live" ? "Live updates on" : status === "reconnecting" ? "Reconnecting for live updates…" : status === "connecting" ? "Connecting for live updates…" : "Live updates off";
@@ -87,7 +90,7 @@ function OrderDetail({ order, live }: { order: Order; live: RealtimeStatus }) {
       <div className="page-header order-header">
         <div>
           <h1>Order {order.orderNumber}</h1>
-          {justPlaced && (
+          {justPlaced && !FAILED.has(order.status) && (
             <p className="thanks">
               Thank you, {order.customer.name.split(" ")[0]}! We have your order and will e-mail {order.customer.email} as it moves.
             </p>
@@ -182,6 +185,7 @@ function OrderDetail({ order, live }: { order: Order; live: RealtimeStatus }) {
                   : order.paymentMethod
                     ? "Card"
                     : "Not charged yet"}
+                {order.status === "PAYMENT_FAILED" && " (declined, not charged)"}
               </p>
             </div>
           </div>
@@ -201,7 +205,8 @@ function Progress({ status }: { status: string }) {
       {PROGRESS_STEPS.map((step, index) => (
         <li
           key={step.key}
-          className={index < reached ? "done" : index === reached ? "current" : "todo"}
+          // The last step reached is where the order is now; the final one, once reached, is done.
+          className={index < reached || index === PROGRESS_STEPS.length - 1 && index === reached ? "done" : index === reached ? "current" : "todo"}
           aria-current={index === reached ? "step" : undefined}
         >
           <span className="progress-dot" aria-hidden="true" />
@@ -242,7 +247,7 @@ function PaymentFailed({ order, reason }: { order: Order; reason: { code: string
           "Your payment was declined."
         )}
       </p>
-      <p>Your card was not charged. You can try again with another card: we put the same items in a new cart.</p>
+      <p>You can try again with another card: we put the same items in a new cart.</p>
       <button type="button" className="button primary" onClick={() => void tryAgain()} disabled={state.kind === "busy"}>
         {state.kind === "busy" ? "Preparing your cart…" : "Try again"}
       </button>
@@ -292,6 +297,11 @@ const CARRIER_LABEL: Record<string, string> = {
   exception: "Delivery problem",
 };
 
+/** A recorded reason without the gateway's code in front ("insufficient_funds: Your card has…" → "Your card has…"). */
+function reasonText(reason: string): string {
+  return /^[a-z0-9_]+:\s*(.+)$/s.exec(reason)?.[1] ?? reason;
+}
+
 /** The order's statuses and the carrier's events, oldest first. */
 function OrderTimeline({ order, carrierEvents }: { order: Order; carrierEvents: CarrierEntry[] }) {
   const entries = [
@@ -304,7 +314,7 @@ function OrderTimeline({ order, carrierEvents }: { order: Order; carrierEvents: 
         entry.kind === "status" ? (
           <li key={entry.key} className="timeline-status">
             <strong>{statusText(entry.change.status).label}</strong> <time dateTime={entry.at}>{formatDateTimeSeconds(entry.at)}</time>
-            {entry.change.reason && entry.change.reason !== "checked out" && <span className="muted"> — {entry.change.reason}</span>}
+            {entry.change.reason && entry.change.reason !== "checked out" && <span className="muted"> — {reasonText(entry.change.reason)}</span>}
           </li>
         ) : (
           <li key={entry.key} className="timeline-carrier">
