@@ -17,7 +17,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: report dev test token setup build bench clean web web-check e2e deploy-web
+.PHONY: report dev test token setup build bench bench-realtime clean web web-check e2e deploy-web
 
 ## dev: start the whole service locally on the emulator, with the storefront and the admin dashboard (Ctrl-C stops it)
 dev: $(STAMP) web
@@ -84,20 +84,30 @@ bench: $(STAMP)
 	cargo build --release -p functions
 	cargo build --release -p local --bin bench-cold-start
 	target/release/bench-cold-start target/release 20
+	$(MAKE) --no-print-directory bench-realtime
 
-## deploy-web: upload the built dashboard and its config.json to a deployed stack (STACK=<name>; AWS CLI)
+## bench-realtime: latency from an order's status write to a WebSocket client, over 100 orders on the local stack
+bench-realtime: $(STAMP)
+	cargo build --release -p local --bin bench-realtime
+	target/release/bench-realtime 100
+
+## deploy-web: upload the built storefront and dashboard with their config.json to a deployed stack (STACK=<name>; STRIPE_PUBLISHABLE_KEY=pk_… when the stack charges through Stripe; AWS CLI)
 deploy-web: web
-	@test -n "$(STACK)" || { echo "usage: make deploy-web STACK=<stack name>"; exit 1; }
+	@test -n "$(STACK)" || { echo "usage: make deploy-web STACK=<stack name> [STRIPE_PUBLISHABLE_KEY=pk_...]"; exit 1; }
 	@set -euo pipefail; \
 	out() { aws cloudformation describe-stacks --stack-name "$(STACK)" \
 	  --query "Stacks[0].Outputs[?OutputKey=='$$1'].OutputValue" --output text; }; \
 	region=$$(aws configure get region || echo "$${AWS_REGION:-us-east-1}"); \
-	bucket=$$(out AdminWebBucketName); \
-	printf '{"stage":"%s","apiUrl":"%s","oidc":{"authority":"https://cognito-idp.%s.amazonaws.com/%s","clientId":"%s","scope":"openid email profile","logoutUrl":"%s/logout"}}\n' \
-	  "$(STACK)" "$$(out ApiUrl)" "$$region" "$$(out UserPoolId)" "$$(out UserPoolClientId)" "$$(out AuthDomain)" > web/apps/admin/dist/config.json; \
-	aws s3 sync web/apps/admin/dist "s3://$$bucket" --delete; \
-	aws cloudfront create-invalidation --distribution-id "$$(out AdminWebDistributionId)" --paths "/index.html" "/config.json" >/dev/null; \
-	echo "The dashboard is at $$(out AdminUrl)"
+	if [ -n "$(STRIPE_PUBLISHABLE_KEY)" ]; then payments='{"provider":"stripe","publishableKey":"$(STRIPE_PUBLISHABLE_KEY)"}'; \
+	else payments='{"provider":"sandbox"}'; fi; \
+	for app in admin storefront; do \
+	  case $$app in admin) prefix=AdminWeb; url=AdminUrl;; storefront) prefix=StorefrontWeb; url=StorefrontUrl;; esac; \
+	  printf '{"stage":"%s","apiUrl":"%s","oidc":{"authority":"https://cognito-idp.%s.amazonaws.com/%s","clientId":"%s","scope":"openid email profile","logoutUrl":"%s/logout"},"payments":%s}\n' \
+	    "$(STACK)" "$$(out ApiUrl)" "$$region" "$$(out UserPoolId)" "$$(out UserPoolClientId)" "$$(out AuthDomain)" "$$payments" > web/apps/$$app/dist/config.json; \
+	  aws s3 sync web/apps/$$app/dist "s3://$$(out $${prefix}BucketName)" --delete; \
+	  aws cloudfront create-invalidation --distribution-id "$$(out $${prefix}DistributionId)" --paths "/index.html" "/config.json" >/dev/null; \
+	  echo "The $$app is at $$(out $$url)"; \
+	done
 
 clean:
 	rm -rf target $(VENV) .local web/node_modules web/apps/*/dist

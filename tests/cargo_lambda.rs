@@ -10,9 +10,11 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
+use sha2::Digest;
 use shared::domain::cart::{Cart, CartLine};
 use shared::domain::order::OrderStatus;
 use shared::domain::product::Sku;
+use shared::store::realtime::Scope;
 use tests::spawn_app;
 
 const CART: &str = "5f0c1b8e-3d2a-4c1e-9b7a-2f4e6d8c0a11";
@@ -50,6 +52,10 @@ const CASES: &[(&str, u16)] = &[
     ("delete-tax-rate", 200),
     ("set-cart-shipping-address", 200),
     ("set-cart-shipping-option", 200),
+    // Alice signs in with the anonymous sample cart: it becomes her
+    // current cart.
+    ("claim-cart", 200),
+    ("get-current-cart", 200),
     ("checkout", 202),
     // The seeded order charged no shipping and no tax; Washington has no
     // rate in the demo shop, so the order may go there.
@@ -86,7 +92,11 @@ const CASES: &[(&str, u16)] = &[
     ("get-products-report", 200),
     ("get-customers-report", 200),
     ("list-payments", 200),
+    ("create-realtime-ticket", 201),
 ];
+
+/// The ticket in `events/realtime-authorizer.json`.
+const SAMPLE_TICKET: &str = "c2FtcGxlLXRpY2tldC1mb3ItdGhlLWxvY2FsLXN0YWN";
 
 struct Watch(std::process::Child);
 
@@ -181,6 +191,15 @@ async fn every_function_binary_answers_its_sample_event_under_cargo_lambda() {
         writeln!(env_file.1, "{k}={v:?}").unwrap();
     }
     let endpoint = app.sdk.endpoint_url().unwrap().to_string();
+    // The WebSocket API's URLs, as the template gives the ticket endpoint
+    // and the notifier.
+    let realtime = app.stack.realtime_url.clone().unwrap();
+    writeln!(
+        env_file.1,
+        "REALTIME_URL={realtime}\nREALTIME_MANAGEMENT_URL={}",
+        realtime.replacen("ws://", "http://", 1)
+    )
+    .unwrap();
     writeln!(env_file.1, "AWS_ENDPOINT_URL={endpoint}\nAWS_ACCESS_KEY_ID=testing\nAWS_SECRET_ACCESS_KEY=testing\nAWS_REGION=us-east-1\nRUST_LOG=info").unwrap();
     env_file.1.flush().unwrap();
 
@@ -262,6 +281,58 @@ async fn every_function_binary_answers_its_sample_event_under_cargo_lambda() {
         );
     }
 
+    // The WebSocket API's functions: the authorizer takes the sample's
+    // ticket (stored here as POST /realtime/tickets stores one), $connect
+    // records the connection it let in, $disconnect forgets it.
+    let hash: String = sha2::Sha256::digest(SAMPLE_TICKET.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    app.store()
+        .put_ticket(&hash, "alice", Scope::Customer, chrono_like_now() + 60)
+        .await
+        .unwrap();
+    let allowed = run(&root, port, "realtime-authorizer").await;
+    assert_eq!(allowed["principalId"], "alice", "{allowed}");
+    assert_eq!(allowed["policyDocument"]["Statement"][0]["Effect"], "Allow");
+    assert_eq!(
+        allowed["context"],
+        serde_json::json!({"sub": "alice", "scope": "customer"})
+    );
+    let audience = shared::store::realtime::customer_audience("alice");
+    let connected = run(&root, port, "realtime-connect").await;
+    assert_eq!(connected["statusCode"], 200, "{connected}");
+    assert_eq!(
+        app.store()
+            .connections_of(&audience, chrono_like_now())
+            .await
+            .unwrap(),
+        vec!["Kp3ZrcbsIAMCF0A=".to_string()]
+    );
+    let disconnected = run(&root, port, "realtime-disconnect").await;
+    assert_eq!(disconnected["statusCode"], 200, "{disconnected}");
+    assert!(app
+        .store()
+        .connections_of(&audience, chrono_like_now())
+        .await
+        .unwrap()
+        .is_empty());
+
+    // The notifier, given the sample's order being paid, tells the
+    // customer's open socket.
+    let mut socket = app.watch(&app.token("customer-sample"), "customer").await;
+    let pushed = run(&root, port, "order-notifier").await;
+    assert_eq!(
+        pushed["batchItemFailures"],
+        serde_json::json!([]),
+        "{pushed}"
+    );
+    let message = tests::realtime::next_message(&mut socket, Duration::from_secs(30))
+        .await
+        .expect("the notifier posts to the socket");
+    assert_eq!(message["status"], "PAID", "{message}");
+    assert_eq!(message["previousStatus"], "RESERVED", "{message}");
+
     // The workers, on the seeded order: reserve, charge, confirm, then the
     // compensation in reverse; no batch has failures (their task tokens
     // are not live, which counts as already reported).
@@ -303,6 +374,14 @@ async fn every_function_binary_answers_its_sample_event_under_cargo_lambda() {
     }
     drop(watch);
     let _ = std::fs::remove_file(&env_file.0);
+}
+
+/// Invokes `function` with its sample event off the async runtime.
+async fn run(root: &Path, port: u16, function: &'static str) -> Value {
+    let root = root.to_path_buf();
+    tokio::task::spawn_blocking(move || invoke(&root, port, function))
+        .await
+        .unwrap()
 }
 
 fn tempfile_in(root: &Path) -> (std::path::PathBuf, std::fs::File) {

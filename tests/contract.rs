@@ -30,13 +30,21 @@ fn every_route_of_the_template_has_a_handler_an_event_and_an_openapi_operation()
     let openapi: serde_yaml::Value =
         serde_yaml::from_str(&std::fs::read_to_string(root.join("openapi.yaml")).unwrap()).unwrap();
 
+    // The WebSocket API's authorizer and route handlers.
+    let websocket = template
+        .websocket()
+        .unwrap()
+        .map(|spec| local::realtime::RealtimeGateway::binaries(&spec))
+        .unwrap_or_default();
+    assert_eq!(websocket.len(), 3, "{websocket:?}");
     let mut from_template = BTreeSet::new();
     for function in template.functions().unwrap() {
         assert!(
             Endpoint::from_name(&function.binary).is_some()
                 || Worker::from_name(&function.binary).is_some()
                 || local::scheduler::JOBS.contains(&function.binary.as_str())
-                || local::streams::CONSUMERS.contains(&function.binary.as_str()),
+                || local::streams::CONSUMERS.contains(&function.binary.as_str())
+                || websocket.contains(&function.binary),
             "{} has no handler",
             function.binary
         );

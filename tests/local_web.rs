@@ -228,7 +228,7 @@ async fn a_web_app_is_served_with_spa_fallback_its_config_and_security_headers()
     let app = local::webapp::WebApp {
         dist: dist.clone(),
         config: local::webapp::local_config("http://127.0.0.1:3000"),
-        api_origin: "http://127.0.0.1:3000".into(),
+        connect_origins: vec!["http://127.0.0.1:3000".into()],
     };
     let (addr, _task) = app.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let base = format!("http://{addr}");

@@ -8,6 +8,7 @@ pub mod identity;
 pub mod oidc;
 pub mod pollers;
 pub mod provision;
+pub mod realtime;
 pub mod scheduler;
 pub mod seed;
 pub mod streams;
@@ -164,8 +165,22 @@ where
 {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
+    Ok((bound, serve_listener(listener, handle)))
+}
+
+/// Serves HTTP/1.1 (with upgrades, for WebSockets) on a bound listener.
+pub fn serve_listener<F, Fut>(
+    listener: tokio::net::TcpListener,
+    handle: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Fn(hyper::Request<hyper::body::Incoming>, SocketAddr) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = hyper::Response<http_body_util::Full<hyper::body::Bytes>>>
+        + Send
+        + 'static,
+{
     let handle = Arc::new(handle);
-    let task = tokio::spawn(async move {
+    tokio::spawn(async move {
         loop {
             let Ok((stream, peer)) = listener.accept().await else {
                 continue;
@@ -178,11 +193,11 @@ where
                 });
                 let _ = hyper::server::conn::http1::Builder::new()
                     .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .with_upgrades()
                     .await;
             });
         }
-    });
-    Ok((bound, task))
+    })
 }
 
 pub fn free_port() -> anyhow::Result<u16> {
@@ -215,6 +230,8 @@ where
 /// The loopback ports of the local web apps: the admin dashboard and the storefront.
 pub const ADMIN_WEB_PORT: u16 = 3001;
 pub const STOREFRONT_WEB_PORT: u16 = 3002;
+/// The loopback port of the local WebSocket API (`make dev`).
+pub const REALTIME_PORT: u16 = 3003;
 
 /// The origins a browser shows for web apps served on loopback `ports`.
 pub fn loopback_origins(ports: &[u16]) -> Vec<String> {
@@ -237,6 +254,8 @@ pub struct StackOptions {
     /// The web apps' origins: the API's CORS origins and the identity
     /// provider's registered callback origins.
     pub web_origins: Vec<String>,
+    /// Where the WebSocket API listens (port 0: any free port).
+    pub realtime_listen: SocketAddr,
 }
 
 impl Default for StackOptions {
@@ -244,6 +263,7 @@ impl Default for StackOptions {
         Self {
             overrides: HashMap::new(),
             web_origins: loopback_origins(&[ADMIN_WEB_PORT, STOREFRONT_WEB_PORT]),
+            realtime_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         }
     }
 }
@@ -252,6 +272,9 @@ impl Default for StackOptions {
 pub struct LocalStack {
     pub base_url: String,
     pub addr: SocketAddr,
+    /// The WebSocket API's URL (`ws://127.0.0.1:…/{stage}`), if the
+    /// template has one.
+    pub realtime_url: Option<String>,
     pub stack: Stack,
     /// An `App` with the stack's configuration, for seeding and inspection.
     pub app: App,
@@ -317,8 +340,25 @@ impl LocalStack {
         idp: &LocalIdentityProvider,
         options: &StackOptions,
     ) -> anyhow::Result<Self> {
-        let overrides = &options.overrides;
         let stack = provision::provision(root, sdk, stack_name).await?;
+        let mut overrides = options.overrides.clone();
+        // The WebSocket API's listener is bound first: the functions are
+        // told its URLs, as the template tells them the API's in AWS.
+        let realtime = match &stack.websocket {
+            Some(spec) => {
+                let listener = tokio::net::TcpListener::bind(options.realtime_listen).await?;
+                let addr = listener.local_addr()?;
+                let url = format!("ws://{addr}/{}", spec.stage);
+                overrides.insert("REALTIME_URL".into(), url.clone());
+                overrides.insert(
+                    "REALTIME_MANAGEMENT_URL".into(),
+                    format!("http://{addr}/{}", spec.stage),
+                );
+                Some((spec.clone(), listener, addr, url))
+            }
+            None => None,
+        };
+        let overrides = &overrides;
         let verifier = idp.verifier();
         // One sandbox gateway for all functions, as one payment provider is.
         let sandbox = shared::payments::sandbox::SandboxGateway::default();
@@ -338,8 +378,16 @@ impl LocalStack {
         let mut tasks = Vec::new();
         let mut jobs = HashMap::new();
         let mut pauses = HashMap::new();
+        let websocket_binaries = stack
+            .websocket
+            .as_ref()
+            .map(realtime::RealtimeGateway::binaries)
+            .unwrap_or_default();
+        let mut websocket_apps = HashMap::new();
         for function in &stack.functions {
-            if let Some(endpoint) = Endpoint::from_name(&function.binary) {
+            if websocket_binaries.contains(&function.binary) {
+                websocket_apps.insert(function.binary.clone(), app_for(&function.binary)?);
+            } else if let Some(endpoint) = Endpoint::from_name(&function.binary) {
                 for r in &function.routes {
                     routes.push(Route::new(
                         &r.method,
@@ -389,9 +437,10 @@ impl LocalStack {
                         ),
                         None => None,
                     };
+                    let consumer =
+                        streams::Consumer::new(&function.binary, app_for(&function.binary)?, sdk)?;
                     tasks.push(streams::spawn(
-                        function.binary.clone(),
-                        app_for(&function.binary)?,
+                        consumer,
                         aws_sdk_dynamodbstreams::Client::new(sdk),
                         arn,
                         source.clone(),
@@ -445,9 +494,16 @@ impl LocalStack {
         };
         let (addr, task) = gateway.serve(listen).await?;
         tasks.push(task);
+        let mut realtime_url = None;
+        if let Some((spec, listener, realtime_addr, url)) = realtime {
+            let gateway = realtime::RealtimeGateway::new(spec, realtime_addr, &websocket_apps)?;
+            tasks.push(gateway.serve(listener));
+            realtime_url = Some(url);
+        }
         Ok(Self {
             base_url: format!("http://{addr}"),
             addr,
+            realtime_url,
             stack,
             app,
             payments,

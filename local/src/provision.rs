@@ -28,6 +28,8 @@ pub struct Stack {
     /// Table logical id → its stream's ARN, for tables with a stream.
     pub streams: HashMap<String, String>,
     pub cors: Option<crate::gateway::Cors>,
+    /// The WebSocket API, if the template has one.
+    pub websocket: Option<crate::template::WebSocketSpec>,
 }
 
 fn seq<'a>(map: &'a Mapping, key: &str) -> Vec<&'a Mapping> {
@@ -90,6 +92,17 @@ async fn create_tables(
                     .projection(
                         Projection::builder()
                             .projection_type(ProjectionType::from(projection))
+                            .set_non_key_attributes(
+                                get_value(index, "Projection")
+                                    .and_then(Value::as_mapping)
+                                    .and_then(|p| get_value(p, "NonKeyAttributes"))
+                                    .and_then(Value::as_sequence)
+                                    .map(|s| {
+                                        s.iter()
+                                            .filter_map(|v| v.as_str().map(str::to_string))
+                                            .collect()
+                                    }),
+                            )
                             .build(),
                     )
                     .build()?,
@@ -355,5 +368,6 @@ pub async fn provision(root: &Path, sdk: &SdkConfig, stack: &str) -> anyhow::Res
         queues,
         streams,
         cors: template.cors(),
+        websocket: template.websocket()?,
     })
 }

@@ -17,28 +17,64 @@ use shared::App;
 use crate::template::StreamSource;
 
 /// The functions that consume a stream, by binary name.
-pub const CONSUMERS: &[&str] = &["sales-analytics"];
+pub const CONSUMERS: &[&str] = &["sales-analytics", "order-notifier"];
 
 /// How long an idle shard waits before it is read again (Lambda polls a
 /// shard about four times a second).
 const IDLE: Duration = Duration::from_millis(250);
 
-/// Hands `event` to the consumer named `binary`.
-pub async fn consume(
-    binary: &str,
-    app: &App,
-    event: Event,
-) -> anyhow::Result<DynamoDbEventResponse> {
-    match binary {
-        "sales-analytics" => Ok(shared::analytics::handle(app, event).await),
-        other => Err(anyhow!("no stream consumer is named {other}")),
+/// A stream consumer with what it needs to run.
+pub enum Consumer {
+    SalesAnalytics(App),
+    /// Posts through the `@connections` API at `REALTIME_MANAGEMENT_URL`.
+    OrderNotifier(App, shared::realtime::Connections),
+}
+
+impl Consumer {
+    /// The consumer named `binary`, with its function's environment.
+    pub fn new(binary: &str, app: App, sdk: &aws_config::SdkConfig) -> anyhow::Result<Self> {
+        match binary {
+            "sales-analytics" => Ok(Self::SalesAnalytics(app)),
+            "order-notifier" => {
+                let endpoint = app
+                    .config
+                    .realtime_management_url
+                    .clone()
+                    .ok_or_else(|| anyhow!("order-notifier needs REALTIME_MANAGEMENT_URL"))?;
+                let connections = shared::realtime::Connections::new(sdk, &endpoint);
+                Ok(Self::OrderNotifier(app, connections))
+            }
+            other => Err(anyhow!("no stream consumer is named {other}")),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::SalesAnalytics(_) => "sales-analytics",
+            Self::OrderNotifier(..) => "order-notifier",
+        }
+    }
+
+    fn app(&self) -> &App {
+        match self {
+            Self::SalesAnalytics(app) | Self::OrderNotifier(app, _) => app,
+        }
+    }
+
+    /// Hands `event` to the consumer.
+    pub async fn consume(&self, event: Event) -> DynamoDbEventResponse {
+        match self {
+            Self::SalesAnalytics(app) => shared::analytics::handle(app, event).await,
+            Self::OrderNotifier(app, connections) => {
+                shared::realtime::notify(app, connections, event).await
+            }
+        }
     }
 }
 
 /// Feeds the stream `stream_arn` to `binary` until the task is dropped.
 pub fn spawn(
-    binary: String,
-    app: App,
+    consumer: Consumer,
     streams: aws_sdk_dynamodbstreams::Client,
     stream_arn: String,
     source: StreamSource,
@@ -46,8 +82,7 @@ pub fn spawn(
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut feeder = Feeder {
-            binary,
-            app,
+            consumer,
             streams,
             stream_arn,
             source,
@@ -60,7 +95,7 @@ pub fn spawn(
                 Ok(true) => {}
                 Ok(false) => tokio::time::sleep(IDLE).await,
                 Err(e) => {
-                    tracing::warn!(consumer = %feeder.binary, error = %format!("{e:#}"), "reading the stream failed; retrying");
+                    tracing::warn!(consumer = feeder.consumer.name(), error = %format!("{e:#}"), "reading the stream failed; retrying");
                     tokio::time::sleep(Duration::from_millis(500)).await;
                 }
             }
@@ -69,8 +104,7 @@ pub fn spawn(
 }
 
 struct Feeder {
-    binary: String,
-    app: App,
+    consumer: Consumer,
     streams: aws_sdk_dynamodbstreams::Client,
     stream_arn: String,
     source: StreamSource,
@@ -172,7 +206,7 @@ impl Feeder {
         }
         let mut event = Event::default();
         event.records = batch;
-        let response = consume(&self.binary, &self.app, event).await?;
+        let response = self.consumer.consume(event).await;
         let failed = response
             .batch_item_failures
             .iter()
@@ -206,12 +240,12 @@ impl Feeder {
 
     /// Reports a record given up on, as Lambda's on-failure destination does.
     async fn give_up(&self, shard_id: &str, sequence: &str) -> anyhow::Result<()> {
-        tracing::error!(consumer = %self.binary, %shard_id, %sequence, "giving up on a stream record");
+        tracing::error!(consumer = self.consumer.name(), %shard_id, %sequence, "giving up on a stream record");
         let Some(queue_url) = &self.on_failure else {
             return Ok(());
         };
         let body = serde_json::json!({
-            "requestContext": { "condition": "RetryAttemptsExhausted", "functionArn": self.binary },
+            "requestContext": { "condition": "RetryAttemptsExhausted", "functionArn": self.consumer.name() },
             "DDBStreamBatchInfo": {
                 "shardId": shard_id,
                 "startSequenceNumber": sequence,
@@ -220,7 +254,8 @@ impl Feeder {
                 "streamArn": self.stream_arn,
             },
         });
-        self.app
+        self.consumer
+            .app()
             .sqs
             .send_message()
             .queue_url(queue_url)

@@ -411,3 +411,133 @@ pub fn scalar(value: &Value) -> anyhow::Result<String> {
 pub fn get_value<'a>(map: &'a Mapping, key: &str) -> Option<&'a Value> {
     get(map, key)
 }
+
+/// The WebSocket API of the template, as the local gateway serves it.
+#[derive(Clone, Debug, Default)]
+pub struct WebSocketSpec {
+    /// The stage's name (the URL's path in AWS).
+    pub stage: String,
+    /// Per route key (`$connect`, `$disconnect`): the binary it invokes.
+    pub routes: HashMap<String, String>,
+    /// The binary of the `$connect` route's REQUEST authorizer, if any.
+    pub authorizer: Option<String>,
+    /// The authorizer's identity sources: without them the handshake is
+    /// refused before the authorizer runs (`route.request.querystring.x`).
+    pub identity_source: Vec<String>,
+}
+
+/// The first `${Name}` or `${Name.Attribute}` a `!Sub` names (not a
+/// pseudo parameter): the logical id it refers to.
+fn sub_target(value: Option<&Value>) -> Option<String> {
+    let text = match value? {
+        Value::Tagged(t) => t.value.as_str()?.to_string(),
+        Value::Mapping(m) => get(m, "Fn::Sub")?.as_str()?.to_string(),
+        _ => return None,
+    };
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("${") {
+        let end = rest[start..].find('}')? + start;
+        let name = &rest[start + 2..end];
+        if !name.starts_with("AWS::") {
+            return Some(name.split('.').next().unwrap_or(name).to_string());
+        }
+        rest = &rest[end + 1..];
+    }
+    None
+}
+
+/// The logical id a `!Ref Id` names.
+fn ref_target(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::Tagged(t) if t.tag.to_string().trim_start_matches('!') == "Ref" => {
+            t.value.as_str().map(str::to_string)
+        }
+        Value::Mapping(m) => get(m, "Ref")?.as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
+impl Template {
+    /// The binary of the function a logical id names.
+    fn binary_of(&self, logical_id: &str) -> Option<String> {
+        let resource = get_map(&self.resources, logical_id)?;
+        get_map(resource, "Metadata")
+            .and_then(|m| get_map(m, "BuildProperties"))
+            .and_then(|b| get(b, "Binary"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }
+
+    /// The first `AWS::ApiGatewayV2::Api` with `ProtocolType: WEBSOCKET`,
+    /// with its stage, routes and authorizer resolved to function binaries.
+    pub fn websocket(&self) -> anyhow::Result<Option<WebSocketSpec>> {
+        let Some((api, _)) = self
+            .resources_of("AWS::ApiGatewayV2::Api")
+            .into_iter()
+            .find(|(_, p)| get(p, "ProtocolType").and_then(Value::as_str) == Some("WEBSOCKET"))
+        else {
+            return Ok(None);
+        };
+        let of_api = |kind: &str| -> Vec<(String, Mapping)> {
+            self.resources_of(kind)
+                .into_iter()
+                .filter(|(_, p)| ref_target(get(p, "ApiId")).as_deref() == Some(api.as_str()))
+                .collect()
+        };
+        let mut spec = WebSocketSpec {
+            stage: of_api("AWS::ApiGatewayV2::Stage")
+                .first()
+                .and_then(|(_, p)| {
+                    get(p, "StageName")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .unwrap_or_else(|| "$default".into()),
+            ..WebSocketSpec::default()
+        };
+        let integrations: HashMap<String, Mapping> = of_api("AWS::ApiGatewayV2::Integration")
+            .into_iter()
+            .collect();
+        let authorizers: HashMap<String, Mapping> = of_api("AWS::ApiGatewayV2::Authorizer")
+            .into_iter()
+            .collect();
+        let function = |uri: Option<&Value>, what: &str| -> anyhow::Result<String> {
+            let logical =
+                sub_target(uri).ok_or_else(|| anyhow!("{what}: no function in its URI"))?;
+            self.binary_of(&logical)
+                .ok_or_else(|| anyhow!("{what}: {logical} is not a function with a binary"))
+        };
+        for (id, route) in of_api("AWS::ApiGatewayV2::Route") {
+            let key = get(&route, "RouteKey")
+                .and_then(Value::as_str)
+                .ok_or_else(|| anyhow!("{id}: no RouteKey"))?
+                .to_string();
+            let integration = sub_target(get(&route, "Target"))
+                .ok_or_else(|| anyhow!("{id}: no Target integration"))?;
+            let props = integrations
+                .get(&integration)
+                .ok_or_else(|| anyhow!("{id}: unknown integration {integration}"))?;
+            spec.routes.insert(
+                key.clone(),
+                function(get(props, "IntegrationUri"), &integration)?,
+            );
+            if key == "$connect" {
+                if let Some(authorizer) = ref_target(get(&route, "AuthorizerId")) {
+                    let props = authorizers
+                        .get(&authorizer)
+                        .ok_or_else(|| anyhow!("{id}: unknown authorizer {authorizer}"))?;
+                    spec.authorizer = Some(function(get(props, "AuthorizerUri"), &authorizer)?);
+                    spec.identity_source = get(props, "IdentitySource")
+                        .and_then(Value::as_sequence)
+                        .map(|s| {
+                            s.iter()
+                                .filter_map(|v| v.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                }
+            }
+        }
+        Ok(Some(spec))
+    }
+}

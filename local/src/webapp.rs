@@ -17,8 +17,9 @@ use hyper::{Request, Response, StatusCode};
 pub struct WebApp {
     pub dist: PathBuf,
     pub config: serde_json::Value,
-    /// The API's origin, which the pages may call.
-    pub api_origin: String,
+    /// The origins the pages may connect to: the API's and the WebSocket
+    /// API's.
+    pub connect_origins: Vec<String>,
 }
 
 type HttpResponse = Response<Full<Bytes>>;
@@ -72,7 +73,7 @@ impl WebApp {
                      img-src 'self' data: blob:; font-src 'self'; connect-src 'self' {}; \
                      frame-src 'self' blob:; object-src 'none'; base-uri 'self'; \
                      form-action 'self'; frame-ancestors 'none'",
-                    self.api_origin
+                    self.connect_origins.join(" ")
                 ),
             ),
             ("x-content-type-options", "nosniff".into()),

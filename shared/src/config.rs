@@ -19,6 +19,8 @@ pub struct Tables {
     pub analytics: String,
     /// Shop settings, shipping options and tax rates.
     pub shop: String,
+    /// Real-time tickets and WebSocket connections.
+    pub connections: String,
 }
 
 /// Everything a function needs to know about its surroundings.
@@ -57,6 +59,11 @@ pub struct Config {
     /// The fulfilment mode until an administrator saves the settings
     /// (`FULFILMENT_MODE`: MANUAL, the default, or AUTOMATIC).
     pub default_fulfilment_mode: crate::domain::settings::FulfilmentMode,
+    /// The WebSocket URL real-time tickets are for (`REALTIME_URL`).
+    pub realtime_url: Option<String>,
+    /// Where the WebSocket API's `@connections` management API is
+    /// (`REALTIME_MANAGEMENT_URL`), for the notifier.
+    pub realtime_management_url: Option<String>,
 }
 
 impl Config {
@@ -81,6 +88,7 @@ impl Config {
             reports: or("REPORTS_TABLE", "Reports"),
             analytics: or("ANALYTICS_TABLE", "Analytics"),
             shop: or("SHOP_TABLE", "Shop"),
+            connections: or("CONNECTIONS_TABLE", "Connections"),
         };
         let jwt = match (lookup("JWT_ISSUER"), lookup("JWT_AUDIENCE")) {
             (Some(issuer), Some(audience)) => Some(crate::auth::JwtSettings {
@@ -122,6 +130,8 @@ impl Config {
             default_fulfilment_mode: lookup("FULFILMENT_MODE")
                 .and_then(|m| crate::domain::settings::FulfilmentMode::parse(&m))
                 .unwrap_or_default(),
+            realtime_url: lookup("REALTIME_URL").filter(|u| !u.is_empty()),
+            realtime_management_url: lookup("REALTIME_MANAGEMENT_URL").filter(|u| !u.is_empty()),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! - [`api`]: the HTTP handlers behind API Gateway and the one place that turns
 //!   errors into status codes.
 //! - [`workers`]: the SQS-driven workflow steps.
+//! - [`realtime`]: order changes pushed to browsers over the WebSocket API.
 //! - [`config`], [`app`], [`telemetry`], [`auth`]: wiring shared by every function.
 
 pub mod analytics;
@@ -23,6 +24,7 @@ mod jwks;
 pub mod notifications;
 pub mod payments;
 pub mod pricing;
+pub mod realtime;
 pub mod secrets;
 pub mod store;
 pub mod tax;

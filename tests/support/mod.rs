@@ -3,6 +3,7 @@
 //! run in parallel without seeing each other's data.
 
 pub mod label;
+pub mod realtime;
 pub mod stripe_fake;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

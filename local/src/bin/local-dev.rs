@@ -24,6 +24,10 @@ async fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(local::ADMIN_WEB_PORT);
+    let realtime_port: u16 = std::env::var("REALTIME_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(local::REALTIME_PORT);
     let storefront_port: u16 = std::env::var("STOREFRONT_PORT")
         .ok()
         .and_then(|p| p.parse().ok())
@@ -35,6 +39,7 @@ async fn main() -> anyhow::Result<()> {
     let listen: SocketAddr = format!("127.0.0.1:{port}").parse()?;
     let options = StackOptions {
         web_origins: local::loopback_origins(&[admin_port, storefront_port]),
+        realtime_listen: SocketAddr::from(([127, 0, 0, 1], realtime_port)),
         ..StackOptions::default()
     };
     let stack =
@@ -49,10 +54,18 @@ async fn main() -> anyhow::Result<()> {
         .context("seeding the demo shipping options and tax rates")?;
 
     let url = &stack.base_url;
+    let realtime_url = stack.realtime_url.clone().unwrap_or_default();
+    // The pages may call the API and open the WebSocket API.
+    let connect_origins = vec![
+        url.clone(),
+        realtime_url
+            .rsplit_once('/')
+            .map_or(realtime_url.clone(), |(origin, _)| origin.to_string()),
+    ];
     let admin = WebApp {
         dist: root.join("web/apps/admin/dist"),
         config: local_config(url),
-        api_origin: url.clone(),
+        connect_origins: connect_origins.clone(),
     };
     let admin_listen: SocketAddr = format!("127.0.0.1:{admin_port}").parse()?;
     let (admin_addr, _admin_task) = admin
@@ -63,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
     let storefront = WebApp {
         dist: root.join("web/apps/storefront/dist"),
         config: local_config(url),
-        api_origin: url.clone(),
+        connect_origins: connect_origins.clone(),
     };
     let storefront_listen: SocketAddr = format!("127.0.0.1:{storefront_port}").parse()?;
     let (storefront_addr, _storefront_task) = storefront
@@ -76,6 +89,7 @@ async fn main() -> anyhow::Result<()> {
 Order Service is running at {url}
   storefront:       {storefront_url}   shop as a visitor, sign in as alice or bob
   admin dashboard:  {admin_url}   sign in as root (administrator), or alice/bob (customers)
+  order updates:    {realtime_url}   WebSocket; tickets from POST {url}/realtime/tickets
   emulator (moto):  {emulator}   state machine, tables and queues from template.yaml
   workers:          reserve-stock, charge-payment, fulfil-order, notify-customer,
                     release-stock, refund-payment, mark-order-failed (SQS)

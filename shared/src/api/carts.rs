@@ -8,7 +8,9 @@ use serde::Deserialize;
 
 use crate::domain::json_input::whole_number;
 
-use super::{json, json_body, optional_identity, path_param, ApiError, HttpResponse};
+use super::{
+    json, json_body, optional_identity, path_param, require_customer, ApiError, HttpResponse,
+};
 use crate::auth::Identity;
 use crate::domain::cart::{parse_quantity, Cart, CartChangeError, CartStatus, ChosenShipping};
 use crate::domain::checkout::{address, AddressInput};
@@ -94,7 +96,11 @@ pub async fn create(app: &App, request: Request) -> Result<HttpResponse, ApiErro
         &now,
         expires,
     );
-    app.store().create_cart(&cart).await?;
+    match &caller {
+        // A signed-in customer's new cart is their current one.
+        Some(c) => app.store().create_owned_cart(&cart, &c.sub).await?,
+        None => app.store().create_cart(&cart).await?,
+    }
     let mut response = priced(app, &cart, caller.as_ref()).await?;
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
@@ -107,6 +113,112 @@ pub async fn get(app: &App, request: Request) -> Result<HttpResponse, ApiError> 
     priced(app, &cart, caller.as_ref()).await
 }
 
+/// `GET /carts/current`: the caller's current cart, while it is open.
+pub async fn current(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = require_customer(&request)?;
+    let cart = current_open_cart(app, &caller.sub)
+        .await?
+        .ok_or(ApiError::NotFound("open cart"))?;
+    priced(app, &cart, Some(&caller)).await
+}
+
+/// What `sub`'s pointer names, if that cart is open and unexpired.
+async fn current_open_cart(app: &App, sub: &str) -> Result<Option<Cart>, ApiError> {
+    let Some(cart_id) = app.store().current_cart_id(sub).await? else {
+        return Ok(None);
+    };
+    let now = chrono::Utc::now().timestamp();
+    Ok(app
+        .store()
+        .get_cart(&cart_id)
+        .await?
+        .filter(|c| c.status == CartStatus::Open && !c.is_expired(now))
+        .filter(|c| c.owner_sub.as_deref() == Some(sub)))
+}
+
+/// `POST /carts/{cartId}/claim`: binds an anonymous cart to the signed-in
+/// caller, merging it into their open cart when they have one.
+pub async fn claim(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = require_customer(&request)?;
+    let cart_id = path_param(&request, "cartId")?;
+    for _ in 0..5 {
+        // Reads as the caller: someone else's cart is not found.
+        let cart = load_cart(app, &cart_id, Some(&caller)).await?;
+        match (&cart.owner_sub, cart.status) {
+            // Claimed before: the same answer again.
+            (Some(_), CartStatus::Open) => return priced(app, &cart, Some(&caller)).await,
+            (Some(_), CartStatus::Merged) => {
+                let into = cart.merged_into.as_deref().unwrap_or_default();
+                let merged = load_cart(app, into, Some(&caller)).await?;
+                if merged.status != CartStatus::Open {
+                    return Err(not_open(&merged));
+                }
+                return priced(app, &merged, Some(&caller)).await;
+            }
+            (_, CartStatus::CheckedOut | CartStatus::Merged) => return Err(not_open(&cart)),
+            (None, CartStatus::Open) => {}
+        }
+        let seen = app.store().current_cart_id(&caller.sub).await?;
+        let current = current_open_cart(app, &caller.sub)
+            .await?
+            .filter(|c| c.cart_id != cart.cart_id);
+        let result = match current {
+            Some(mut into) => {
+                // Written over the version read (absorbing keeps it).
+                into.absorb(&cart);
+                into.updated_at = now_rfc3339();
+                into.expires_at = chrono::Utc::now().timestamp() + app.config.cart_ttl_seconds;
+                let pricing = price(app, &into, Some(&caller.sub)).await?;
+                show_shipping_price(&mut into, &pricing);
+                app.store().merge_carts(&cart, &into, &caller.sub).await
+            }
+            None => {
+                app.store()
+                    .claim_cart(&cart, &caller.sub, seen.as_deref())
+                    .await
+            }
+        };
+        match result {
+            Ok(claimed) => return priced(app, &claimed, Some(&caller)).await,
+            Err(SaveCartError::Conflict) => continue,
+            Err(SaveCartError::Unexpected(e)) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::conflict(
+        "cart_busy",
+        "the cart is being changed by another request; retry",
+    ))
+}
+
+/// Why a cart that is not open cannot change.
+fn not_open(cart: &Cart) -> ApiError {
+    match cart.status {
+        CartStatus::Merged => ApiError::conflict(
+            "cart_checked_out",
+            "the cart was merged into its owner's other cart",
+        ),
+        _ => ApiError::conflict("cart_checked_out", "the cart has already been checked out"),
+    }
+}
+
+/// Records on the cart the shipping price the customer is shown now: that
+/// is the price checkout will charge (or refuse to, if it changes before
+/// then). A choice that no longer serves the cart is dropped.
+fn show_shipping_price(cart: &mut Cart, pricing: &CartPricing) {
+    match &pricing.shipping {
+        ShippingState::Chosen(quote) => {
+            cart.shipping_option = Some(ChosenShipping {
+                option_id: quote.option_id.clone(),
+                price: quote.price.clone(),
+            })
+        }
+        ShippingState::ChoiceUnavailable(_) | ShippingState::NotCharged => {
+            cart.shipping_option = None
+        }
+        ShippingState::NotChosen { .. } => {}
+    }
+}
+
 /// Applies a change to an open cart, retrying when a concurrent change won.
 async fn change_cart<F>(app: &App, request: &Request, change: F) -> Result<HttpResponse, ApiError>
 where
@@ -117,31 +229,13 @@ where
     for _ in 0..5 {
         let mut cart = load_cart(app, &cart_id, caller.as_ref()).await?;
         if cart.status != CartStatus::Open {
-            return Err(ApiError::conflict(
-                "cart_checked_out",
-                "the cart has already been checked out",
-            ));
+            return Err(not_open(&cart));
         }
         change(&mut cart)?;
         cart.updated_at = now_rfc3339();
         cart.expires_at = chrono::Utc::now().timestamp() + app.config.cart_ttl_seconds;
-        // The customer is shown the chosen option's price for the cart as
-        // changed: that is the price checkout will charge (or refuse to,
-        // if it changes before then). A choice that no longer serves the
-        // cart is dropped.
         let pricing = price(app, &cart, caller.as_ref().map(|c| c.sub.as_str())).await?;
-        match &pricing.shipping {
-            ShippingState::Chosen(quote) => {
-                cart.shipping_option = Some(ChosenShipping {
-                    option_id: quote.option_id.clone(),
-                    price: quote.price.clone(),
-                })
-            }
-            ShippingState::ChoiceUnavailable(_) | ShippingState::NotCharged => {
-                cart.shipping_option = None
-            }
-            ShippingState::NotChosen { .. } => {}
-        }
+        show_shipping_price(&mut cart, &pricing);
         match app.store().save_cart(&cart).await {
             Ok(_) => return Ok(json(StatusCode::OK, &pricing.view)),
             Err(SaveCartError::Conflict) => continue,
@@ -236,10 +330,7 @@ pub async fn apply_promotion(app: &App, request: Request) -> Result<HttpResponse
     let cart_id = path_param(&request, "cartId")?;
     let mut candidate = load_cart(app, &cart_id, caller.as_ref()).await?;
     if candidate.status != CartStatus::Open {
-        return Err(ApiError::conflict(
-            "cart_checked_out",
-            "the cart has already been checked out",
-        ));
+        return Err(not_open(&candidate));
     }
     candidate.promotion_code = Some(code.clone());
     let pricing = price(app, &candidate, caller.as_ref().map(|c| c.sub.as_str())).await?;
@@ -298,10 +389,7 @@ pub async fn set_shipping_option(app: &App, request: Request) -> Result<HttpResp
     let option_id = input.option_id.trim().to_string();
     let cart = load_cart(app, &path_param(&request, "cartId")?, caller.as_ref()).await?;
     if cart.status != CartStatus::Open {
-        return Err(ApiError::conflict(
-            "cart_checked_out",
-            "the cart has already been checked out",
-        ));
+        return Err(not_open(&cart));
     }
     if cart.shipping_address.is_none() {
         return Err(ApiError::conflict(

@@ -57,12 +57,7 @@ struct ShipInput {
 }
 
 fn ship_with(request: &Request) -> Result<ShipWith, ApiError> {
-    let body: &[u8] = request.body().as_ref();
-    let input: ShipInput = if body.iter().all(u8::is_ascii_whitespace) {
-        ShipInput::default()
-    } else {
-        super::json_body(request)?
-    };
+    let input: ShipInput = super::optional_json_body(request)?;
     ShipWith::parse(
         input.carrier.as_deref(),
         input.tracking_number.as_deref(),

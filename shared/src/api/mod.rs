@@ -10,6 +10,7 @@ pub mod payment_webhooks;
 pub mod payments;
 pub mod products;
 pub mod promotions;
+pub mod realtime;
 pub mod reports;
 pub mod returns;
 pub mod settings;
@@ -136,6 +137,9 @@ endpoints! {
     SetCartShippingAddress / set_cart_shipping_address => "set-cart-shipping-address" => carts::set_shipping_address,
     SetCartShippingOption / set_cart_shipping_option => "set-cart-shipping-option" => carts::set_shipping_option,
     ChangeShippingAddress / change_shipping_address => "change-shipping-address" => orders::change_shipping_address,
+    GetCurrentCart / get_current_cart => "get-current-cart" => carts::current,
+    ClaimCart / claim_cart => "claim-cart" => carts::claim,
+    CreateRealtimeTicket / create_realtime_ticket => "create-realtime-ticket" => realtime::create_ticket,
 }
 
 /// A function's whole life: build the clients once, then serve requests
@@ -277,6 +281,17 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
         ),
         _ => ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}")),
     })
+}
+
+/// Like [`json_body`] for an optional body: none (or only whitespace) is
+/// `T::default()`.
+pub fn optional_json_body<T: DeserializeOwned + Default>(request: &Request) -> Result<T, ApiError> {
+    let bytes: &[u8] = request.body().as_ref();
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        json_body(request)
+    }
 }
 
 /// A path parameter API Gateway extracted from the route.

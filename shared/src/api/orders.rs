@@ -481,12 +481,7 @@ async fn cancel(app: &App, order: Order, reason: String) -> Result<HttpResponse,
 }
 
 fn cancel_reason(request: &Request, who: &str) -> Result<String, ApiError> {
-    let body: &[u8] = request.body().as_ref();
-    let input: CancelInput = if body.iter().all(u8::is_ascii_whitespace) {
-        CancelInput::default()
-    } else {
-        super::json_body(request)?
-    };
+    let input: CancelInput = super::optional_json_body(request)?;
     let reason = match input.reason {
         Some(r) => crate::domain::text("reason", &r, false, 200)?,
         None => String::new(),

@@ -178,12 +178,7 @@ async fn decide(app: &App, request: Request, approve: bool) -> Result<HttpRespon
     let admin = require_admin(&request)?;
     let order_id = path_param(&request, "orderId")?;
     let return_id = path_param(&request, "returnId")?;
-    let body: &[u8] = request.body().as_ref();
-    let input: DecisionInput = if body.iter().all(u8::is_ascii_whitespace) {
-        DecisionInput::default()
-    } else {
-        json_body(&request)?
-    };
+    let input: DecisionInput = super::optional_json_body(&request)?;
     let note = input
         .note
         .map(|n| crate::domain::text("note", &n, false, 500))

@@ -18,6 +18,8 @@ pub const MAX_LINES: usize = 50;
 pub enum CartStatus {
     Open,
     CheckedOut,
+    /// Claimed by a signed-in customer and merged into their open cart.
+    Merged,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +44,9 @@ pub struct Cart {
     pub version: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    /// The cart this one was merged into (status MERGED).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
     /// The promotion code the customer applied; checked again on every
     /// read and at checkout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,6 +101,7 @@ impl Cart {
             expires_at,
             version: 0,
             order_id: None,
+            merged_into: None,
             promotion_code: None,
             shipping_address: None,
             shipping_option: None,
@@ -141,6 +147,31 @@ impl Cart {
             .ok_or_else(|| CartChangeError::NoSuchLine(sku.clone()))?;
         line.quantity = quantity;
         Ok(())
+    }
+
+    /// Takes in another cart's lines, as when a customer signs in with an
+    /// anonymous cart while they have an open one: quantities of the same
+    /// SKU add up to at most [`MAX_LINE_QUANTITY`], new SKUs join while the
+    /// cart has room for them ([`MAX_LINES`]), and this cart keeps its own
+    /// promotion code, shipping address and option, taking the other's
+    /// where it has none.
+    pub fn absorb(&mut self, other: &Cart) {
+        for line in &other.lines {
+            if let Some(mine) = self.lines.iter_mut().find(|l| l.sku == line.sku) {
+                mine.quantity = (mine.quantity + line.quantity).min(MAX_LINE_QUANTITY);
+            } else if self.lines.len() < MAX_LINES {
+                self.lines.push(line.clone());
+            }
+        }
+        if self.promotion_code.is_none() {
+            self.promotion_code = other.promotion_code.clone();
+        }
+        if self.shipping_address.is_none() {
+            self.shipping_address = other.shipping_address.clone();
+            if self.shipping_option.is_none() {
+                self.shipping_option = other.shipping_option.clone();
+            }
+        }
     }
 
     pub fn remove(&mut self, sku: &Sku) -> Result<(), CartChangeError> {
@@ -189,6 +220,47 @@ mod tests {
         cart.set_quantity(&sku("A"), 0).unwrap();
         assert!(cart.lines.is_empty());
         assert!(cart.set_quantity(&sku("A"), 1).is_err());
+    }
+
+    #[test]
+    fn absorbing_a_cart_adds_quantities_up_to_the_caps_and_keeps_its_own_choices() {
+        let mut mine = Cart::new("mine".into(), Some("alice".into()), "t", 10);
+        mine.add(sku("A"), 90).unwrap();
+        mine.promotion_code = Some("MINE".into());
+        let mut other = Cart::new("other".into(), None, "t", 10);
+        other.add(sku("A"), 20).unwrap();
+        other.add(sku("B"), 2).unwrap();
+        other.promotion_code = Some("OTHER".into());
+        other.shipping_option = Some(ChosenShipping {
+            option_id: "o".into(),
+            price: crate::domain::money::Money::zero(
+                crate::domain::money::Currency::parse("USD").unwrap(),
+            ),
+        });
+        mine.absorb(&other);
+        assert_eq!(
+            mine.lines,
+            vec![
+                CartLine {
+                    sku: sku("A"),
+                    quantity: MAX_LINE_QUANTITY
+                },
+                CartLine {
+                    sku: sku("B"),
+                    quantity: 2
+                },
+            ]
+        );
+        assert_eq!(mine.promotion_code.as_deref(), Some("MINE"));
+        // No address of its own: it takes the other's, with its option.
+        assert_eq!(mine.shipping_option, other.shipping_option);
+
+        let mut full = Cart::new("full".into(), None, "t", 10);
+        for i in 0..MAX_LINES {
+            full.add(sku(&format!("S{i}")), 1).unwrap();
+        }
+        full.absorb(&other);
+        assert_eq!(full.lines.len(), MAX_LINES);
     }
 
     #[test]

@@ -91,6 +91,8 @@ pub struct PricedCart {
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
 }
 
 /// The cart's promotion as the storefront shows it: whether it applies
@@ -390,6 +392,7 @@ pub fn cart_view(
         created_at: cart.created_at.clone(),
         updated_at: cart.updated_at.clone(),
         order_id: cart.order_id.clone(),
+        merged_into: cart.merged_into.clone(),
     })
 }
 

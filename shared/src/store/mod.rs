@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod orders;
 pub mod products;
 pub mod promotions;
+pub mod realtime;
 pub mod reports;
 pub mod shop;
 pub mod workflow_steps;

@@ -1,0 +1,6 @@
+//! `claim-cart`: see `shared::api`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::serve::claim_cart().await
+}

@@ -1,0 +1,8 @@
+//! `order-notifier`: the Orders table's stream consumer that pushes each
+//! change of an order's status, shipment or tracking to the browsers
+//! watching it; see `shared::realtime`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    shared::realtime::run_notifier().await
+}
