@@ -88,19 +88,21 @@ export function CartSessionProvider({ children }: { children: ReactNode }) {
     queryFn: () => (sub ? currentCart(client) : anonymousId ? anonymousCart(client, anonymousId) : Promise.resolve(null)),
   });
 
+  // The cart goes into the cache before a visitor's id is stored: the id names
+  // the query, so the page reads the cart it was given rather than fetching it.
   const setCart = useCallback(
     (cart: Cart | null) => {
-      if (!sub && cart) rememberAnonymousCartId(cart.cartId);
-      queryClient.setQueryData(sub ? cartKeys.current(sub) : cartKeys.detail(cart?.cartId ?? anonymousId ?? "none"), cart);
+      if (sub) {
+        queryClient.setQueryData(cartKeys.current(sub), cart);
+        return;
+      }
+      queryClient.setQueryData(cartKeys.detail(cart?.cartId ?? anonymousId ?? "none"), cart);
+      if (cart) rememberAnonymousCartId(cart.cartId);
     },
     [queryClient, sub, anonymousId],
   );
 
-  const newCart = useCallback(async () => {
-    const cart = await createCart(client);
-    if (!sub) rememberAnonymousCartId(cart.cartId);
-    return cart;
-  }, [client, sub]);
+  const newCart = useCallback(() => createCart(client), [client]);
 
   const addItem = useCallback(
     async (sku: string, quantity: number) => {
