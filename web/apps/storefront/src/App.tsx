@@ -1,24 +1,13 @@
 import { ApiClientProvider, createApiClient, isApiError } from "@order-service/api";
 import { AuthProvider, hostedLogoutUrl, useAuth, type User, type UserManager } from "@order-service/auth";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createContext, useContext, useState } from "react";
+import { useState } from "react";
 import { RouterProvider } from "react-router";
 import { CartSessionProvider } from "./cart/CartSession";
 import { forgetAnonymousCartId } from "./cart/storage";
 import type { StorefrontConfig } from "./config";
 import { createShopRouter } from "./router";
-
-const ConfigContext = createContext<StorefrontConfig | null>(null);
-
-export function useConfig(): StorefrontConfig {
-  const config = useContext(ConfigContext);
-  if (!config) throw new Error("useConfig needs the storefront's <App> above it");
-  return config;
-}
-
-const SignInErrorContext = createContext<string | undefined>(undefined);
-/** Why the last sign-in did not complete, if it did not. */
-export const useSignInError = () => useContext(SignInErrorContext);
+import { ShopContextProvider } from "./ShopContext";
 
 export function App({
   config,
@@ -32,14 +21,12 @@ export function App({
   signInError?: string | undefined;
 }) {
   return (
-    <ConfigContext.Provider value={config}>
-      <SignInErrorContext.Provider value={signInError}>
-        {/* Signing out forgets the visitor's cart id; the sign-out then leaves the page, and the caches with it. */}
-        <AuthProvider manager={manager} initialUser={initialUser} logoutUrl={hostedLogoutUrl(config, window.location.origin)} onSignOut={forgetAnonymousCartId}>
-          <Shop config={config} />
-        </AuthProvider>
-      </SignInErrorContext.Provider>
-    </ConfigContext.Provider>
+    <ShopContextProvider config={config} signInError={signInError}>
+      {/* Signing out forgets the visitor's cart id; the sign-out then leaves the page, and the caches with it. */}
+      <AuthProvider manager={manager} initialUser={initialUser} logoutUrl={hostedLogoutUrl(config, window.location.origin)} onSignOut={forgetAnonymousCartId}>
+        <Shop config={config} />
+      </AuthProvider>
+    </ShopContextProvider>
   );
 }
 

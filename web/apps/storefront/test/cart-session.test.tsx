@@ -1,12 +1,12 @@
 import { ApiClientProvider, createApiClient } from "@order-service/api";
-import { AuthProvider, type User, type UserManager } from "@order-service/auth";
+import { AuthProvider, type User } from "@order-service/auth";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, renderHook, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CartSessionProvider, useCartSession } from "../src/cart/CartSession";
 import { readAnonymousCartId, rememberAnonymousCartId } from "../src/cart/storage";
-import { answer } from "./render";
+import { answer, stubManager as manager } from "./render";
 
 const cart = (cartId: string, lines: { sku: string; quantity: number }[] = []) => ({
   cartId,
@@ -24,18 +24,6 @@ const cart = (cartId: string, lines: { sku: string; quantity: number }[] = []) =
   createdAt: "2026-11-30T10:00:00.000Z",
   updatedAt: "2026-11-30T10:00:00.000Z",
 });
-
-/** The auth context's manager, with just what AuthProvider subscribes to. */
-const manager = {
-  events: {
-    addUserLoaded() {},
-    addUserUnloaded() {},
-    addAccessTokenExpired() {},
-    removeUserLoaded() {},
-    removeUserUnloaded() {},
-    removeAccessTokenExpired() {},
-  },
-} as unknown as UserManager;
 
 function setup(user: { sub: string } | null, respond: (request: Request) => Response) {
   const requests: string[] = [];

@@ -1,7 +1,7 @@
 import { useAuth } from "@order-service/auth";
 import { useEffect, useRef, useState } from "react";
 import { isRouteErrorResponse, Link, NavLink, Outlet, useLocation, useNavigation, useRouteError } from "react-router";
-import { useSignInError } from "../App";
+import { useSignInError } from "../ShopContext";
 import { useCartSession } from "../cart/CartSession";
 
 export function Layout() {

@@ -22,7 +22,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useForm } from "react-hook-form";
 import { Link, useNavigate } from "react-router";
-import { useConfig } from "../../App";
+import { useConfig } from "../../ShopContext";
 import { useCartSession } from "../../cart/CartSession";
 import { CartTotals } from "../../components/CartTotals";
 import { CheckField, Field } from "../../components/Field";
