@@ -130,6 +130,10 @@ async fn a_ticket_that_is_missing_forged_reused_or_expired_is_refused_at_connect
         .await;
     assert_eq!(r.status, 400, "{:?}", r.body);
     let r = app
+        .post("/realtime/tickets", Some(&alice), json!({ "scope": null }))
+        .await;
+    assert_eq!(r.status, 400, "{:?}", r.body);
+    let r = app
         .send("POST", "/realtime/tickets", Some(&alice), &[], None)
         .await;
     assert_eq!(r.status, 201, "no body is a customer ticket: {:?}", r.body);

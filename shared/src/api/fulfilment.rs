@@ -38,7 +38,11 @@ pub async fn queue(app: &App, request: Request) -> Result<HttpResponse, ApiError
         .await?;
     let pick_list = pick_list(&page.items);
     let body = QueuePage {
-        items: page.items.into_iter().map(AdminOrderView::from).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(|o| AdminOrderView::of(o, &app.config))
+            .collect(),
         next_cursor: page.next_cursor,
         pick_list,
     };
@@ -137,7 +141,7 @@ pub async fn ship(app: &App, request: Request) -> Result<HttpResponse, ApiError>
                     .as_ref()
                     .is_some_and(|s| ship_with.matches(s));
                 return if same {
-                    Ok(json(StatusCode::OK, &AdminOrderView::from(found.order)))
+                    Ok(json(StatusCode::OK, &AdminOrderView::of(found.order, &app.config)))
                 } else {
                     Err(order_shipped(order))
                 };
@@ -188,7 +192,10 @@ pub async fn ship(app: &App, request: Request) -> Result<HttpResponse, ApiError>
                     .await?
                     .ok_or(ApiError::NotFound("order"))?;
                 resume_workflow(app, &shipped).await?;
-                return Ok(json(StatusCode::OK, &AdminOrderView::from(shipped.order)));
+                return Ok(json(
+                    StatusCode::OK,
+                    &AdminOrderView::of(shipped.order, &app.config),
+                ));
             }
             // Cancelled or shipped by someone else meanwhile: decide again.
             Err(StepWriteError::NotApplicable(_)) => continue,

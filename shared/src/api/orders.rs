@@ -49,6 +49,9 @@ pub struct OrderView {
     pub payment_method: Option<PaymentMethodView>,
     pub created_at: String,
     pub updated_at: String,
+    /// Until when the customer may ask for a return, once delivered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returns_until: Option<String>,
 }
 
 /// The payment method as shown on an order: type, brand, last 4.
@@ -60,8 +63,11 @@ pub struct PaymentMethodView {
     pub last4: Option<String>,
 }
 
-impl From<Order> for OrderView {
-    fn from(o: Order) -> Self {
+impl OrderView {
+    /// The order as shown, with the shop's return window.
+    pub fn of(o: Order, config: &crate::Config) -> Self {
+        let returns_until = crate::domain::returns::returns_close(&o, config.return_window_days)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
         // Orders placed before shipping and tax were charged carry neither.
         let zero = Money::zero(o.total.currency.clone());
         let discount = o
@@ -96,6 +102,7 @@ impl From<Order> for OrderView {
             }),
             created_at: o.created_at,
             updated_at: o.updated_at,
+            returns_until,
         }
     }
 }
@@ -114,8 +121,8 @@ pub struct AdminOrderView {
     pub tracking_events: Vec<crate::domain::order::TrackingEvent>,
 }
 
-impl From<Order> for AdminOrderView {
-    fn from(o: Order) -> Self {
+impl AdminOrderView {
+    pub fn of(o: Order, config: &crate::Config) -> Self {
         let mut tracking_events = o.tracking_events.clone();
         tracking_events.sort_by(|a, b| a.at.cmp(&b.at));
         Self {
@@ -123,14 +130,14 @@ impl From<Order> for AdminOrderView {
             cart_id: o.cart_id.clone(),
             payment: o.payment_record.clone(),
             tracking_events,
-            order: OrderView::from(o),
+            order: OrderView::of(o, config),
         }
     }
 }
 
-fn views<T: From<Order>>(page: Page<Order>) -> Page<T> {
+fn views<T>(page: Page<Order>, view: impl Fn(Order) -> T) -> Page<T> {
     Page {
-        items: page.items.into_iter().map(T::from).collect(),
+        items: page.items.into_iter().map(view).collect(),
         next_cursor: page.next_cursor,
     }
 }
@@ -158,7 +165,10 @@ pub async fn list_mine(app: &App, request: Request) -> Result<HttpResponse, ApiE
             params.get("cursor").map(String::as_str),
         )
         .await?;
-    Ok(json(StatusCode::OK, &views::<OrderView>(page)))
+    Ok(json(
+        StatusCode::OK,
+        &views(page, |o| OrderView::of(o, &app.config)),
+    ))
 }
 
 /// `GET /orders/{orderId}`: one of the caller's orders; anyone else's is 404.
@@ -168,7 +178,7 @@ pub async fn get_mine(app: &App, request: Request) -> Result<HttpResponse, ApiEr
     if order.customer_sub != caller.sub {
         return Err(ApiError::NotFound("order"));
     }
-    Ok(json(StatusCode::OK, &OrderView::from(order)))
+    Ok(json(StatusCode::OK, &OrderView::of(order, &app.config)))
 }
 
 /// Parses `from`/`to` (a date or an RFC 3339 time) into sortable UTC text.
@@ -263,7 +273,10 @@ pub async fn admin_list(app: &App, request: Request) -> Result<HttpResponse, Api
             items: order.into_iter().collect(),
             next_cursor: None,
         };
-        return Ok(json(StatusCode::OK, &views::<AdminOrderView>(page)));
+        return Ok(json(
+            StatusCode::OK,
+            &views(page, |o| AdminOrderView::of(o, &app.config)),
+        ));
     }
     let customer_email = match params.get("email") {
         None => None,
@@ -292,7 +305,10 @@ pub async fn admin_list(app: &App, request: Request) -> Result<HttpResponse, Api
         .store()
         .list_orders(&filter, limit, params.get("cursor").map(String::as_str))
         .await?;
-    Ok(json(StatusCode::OK, &views::<AdminOrderView>(page)))
+    Ok(json(
+        StatusCode::OK,
+        &views(page, |o| AdminOrderView::of(o, &app.config)),
+    ))
 }
 
 /// `GET /admin/orders/{orderId}/label`: the shipping label of a shipped
@@ -333,7 +349,10 @@ pub async fn admin_label(app: &App, request: Request) -> Result<HttpResponse, Ap
 pub async fn admin_get(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
     require_admin(&request)?;
     let order = load(app, &request).await?;
-    Ok(json(StatusCode::OK, &AdminOrderView::from(order)))
+    Ok(json(
+        StatusCode::OK,
+        &AdminOrderView::of(order, &app.config),
+    ))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -401,7 +420,7 @@ async fn cancel(app: &App, order: Order, reason: String) -> Result<HttpResponse,
                 .await?
                 .and_then(|f| f.token);
             end_waits(app, &order, token.as_deref(), &recorded).await?;
-            return Ok(json(StatusCode::OK, &OrderView::from(order)));
+            return Ok(json(StatusCode::OK, &OrderView::of(order, &app.config)));
         }
         OrderStatus::Rejected | OrderStatus::PaymentFailed => {
             return Err(ApiError::conflict(
@@ -477,7 +496,7 @@ async fn cancel(app: &App, order: Order, reason: String) -> Result<HttpResponse,
     )
     .await?;
     tracing::info!(order_id = %current.order_id, "order cancelled");
-    Ok(json(StatusCode::OK, &OrderView::from(current)))
+    Ok(json(StatusCode::OK, &OrderView::of(current, &app.config)))
 }
 
 fn cancel_reason(request: &Request, who: &str) -> Result<String, ApiError> {
@@ -583,7 +602,7 @@ pub async fn change_shipping_address(
     {
         Some(updated) => {
             tracing::info!(order_id = %updated.order_id, "shipping address changed");
-            Ok(json(StatusCode::OK, &OrderView::from(updated)))
+            Ok(json(StatusCode::OK, &OrderView::of(updated, &app.config)))
         }
         None => {
             let current = app

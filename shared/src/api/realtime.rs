@@ -5,6 +5,8 @@ use http::StatusCode;
 use lambda_http::Request;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::json_input::not_null;
+
 use super::{json, optional_json_body, require_customer, ApiError, HttpResponse};
 use crate::store::realtime::Scope;
 use crate::App;
@@ -12,7 +14,8 @@ use crate::App;
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TicketInput {
-    #[serde(default)]
+    /// Absent means `customer`; `null` is not a scope.
+    #[serde(default, deserialize_with = "not_null")]
     scope: Option<String>,
 }
 

@@ -115,17 +115,10 @@ pub async fn request(app: &App, request: Request) -> Result<HttpResponse, ApiErr
             return Err(ApiError::NotFound("order"));
         }
         after_delivery(&order)?;
-        let delivered_at = order
-            .status_history
-            .iter()
-            .rev()
-            .find(|c| c.status == OrderStatus::Delivered)
-            .map(|c| c.at.clone())
-            .unwrap_or_else(|| order.updated_at.clone());
-        let window = chrono::Duration::days(i64::from(app.config.return_window_days));
-        let closes = chrono::DateTime::parse_from_rfc3339(&delivered_at)
-            .map(|t| t.with_timezone(&chrono::Utc) + window)
-            .map_err(|e| ApiError::Unexpected(e.into()))?;
+        let closes = crate::domain::returns::returns_close(&order, app.config.return_window_days)
+            .ok_or_else(|| {
+            ApiError::Unexpected(anyhow::anyhow!("a delivered order without its delivery"))
+        })?;
         if chrono::Utc::now() > closes {
             return Err(ApiError::conflict(
                 "return_window_closed",

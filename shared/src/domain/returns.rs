@@ -218,6 +218,18 @@ pub struct RefundShare {
 }
 
 /// Whether any refund of the order already gave its shipping back.
+/// When the customer's return window closes: `window_days` after the
+/// order was (last) delivered; `None` before it was delivered.
+pub fn returns_close(order: &Order, window_days: u32) -> Option<chrono::DateTime<chrono::Utc>> {
+    let delivered = order
+        .status_history
+        .iter()
+        .rev()
+        .find(|c| c.status == super::order::OrderStatus::Delivered)?;
+    let at = chrono::DateTime::parse_from_rfc3339(&delivered.at).ok()?;
+    Some(at.with_timezone(&chrono::Utc) + chrono::Duration::days(i64::from(window_days)))
+}
+
 pub fn shipping_refunded(after: &AfterSales) -> bool {
     after.refunds.iter().any(|r| r.shipping_amount() > 0)
 }

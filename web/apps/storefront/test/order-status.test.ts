@@ -2,12 +2,9 @@ import { availabilityOf, type Order } from "@order-service/api";
 import { describe, expect, it } from "vitest";
 import { canRequestReturn, failureReason, progressIndex, returnableUnits, statusText } from "../src/lib/orderStatus";
 
-const delivered = (at: string): Pick<Order, "status" | "statusHistory" | "lines" | "returns"> => ({
+const delivered = (returnsUntil: string): Pick<Order, "status" | "returnsUntil" | "lines" | "returns"> => ({
   status: "DELIVERED",
-  statusHistory: [
-    { status: "PENDING", at: "2026-11-01T10:00:00.000Z", reason: "checked out" },
-    { status: "DELIVERED", at },
-  ],
+  returnsUntil,
   lines: [
     { sku: "MUG-LOGO", name: "Logo mug", quantity: 2, unitPrice: { amount: 1400, currency: "USD" }, lineTotal: { amount: 2800, currency: "USD" } },
   ],
@@ -34,8 +31,8 @@ describe("an order's status for the shopper", () => {
     expect(failureReason({ status: "PAID", statusHistory: [] })).toBeNull();
   });
 
-  it("offers a return within 30 days of delivery, for units not already returned", () => {
-    const order = delivered("2026-11-10T10:00:00.000Z");
+  it("offers a return until the service's returnsUntil, for units not already returned", () => {
+    const order = delivered("2026-12-10T10:00:00Z");
     expect(canRequestReturn(order, new Date("2026-11-30T00:00:00Z"))).toBe(true);
     expect(canRequestReturn(order, new Date("2026-12-11T00:00:00Z"))).toBe(false);
     const returned = {

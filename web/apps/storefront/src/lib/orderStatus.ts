@@ -80,21 +80,11 @@ export function failureReason(order: Pick<Order, "status" | "statusHistory">): {
   return match?.[1] && match[2] ? { code: match[1], message: match[2] } : { code: null, message: reason };
 }
 
-/** The days after delivery in which a return may be asked for: the service's default (ReturnWindowDays); the service decides. */
-export const RETURN_WINDOW_DAYS = 30;
-
-/** When the order was delivered (its last DELIVERED status), or null. */
-export function deliveredAt(order: Pick<Order, "statusHistory">): Date | null {
-  const change = [...order.statusHistory].reverse().find((c) => c.status === "DELIVERED");
-  if (!change) return null;
-  const date = new Date(change.at);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-/** The last day a return may be asked for, or null when the order was not delivered. */
-export function returnWindowEnd(order: Pick<Order, "statusHistory">, days = RETURN_WINDOW_DAYS): Date | null {
-  const delivered = deliveredAt(order);
-  return delivered ? new Date(delivered.getTime() + days * 86_400_000) : null;
+/** The last moment a return may be asked for, as the service says (`returnsUntil`, once delivered), or null. */
+export function returnWindowEnd(order: Pick<Order, "returnsUntil">): Date | null {
+  if (!order.returnsUntil) return null;
+  const end = new Date(order.returnsUntil);
+  return Number.isNaN(end.getTime()) ? null : end;
 }
 
 /** Units of each SKU that can still be returned: bought, less those in returns that were not rejected. */
@@ -108,7 +98,7 @@ export function returnableUnits(order: Pick<Order, "lines" | "returns">): Map<st
 }
 
 /** Whether a return can be asked for now: delivered, not fully refunded, inside the window, something left to return. */
-export function canRequestReturn(order: Pick<Order, "status" | "statusHistory" | "lines" | "returns">, now = new Date()): boolean {
+export function canRequestReturn(order: Pick<Order, "status" | "returnsUntil" | "lines" | "returns">, now = new Date()): boolean {
   if (order.status !== "DELIVERED" && order.status !== "PARTIALLY_REFUNDED") return false;
   const end = returnWindowEnd(order);
   if (!end || now > end) return false;

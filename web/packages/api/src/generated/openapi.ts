@@ -2152,6 +2152,14 @@ export interface components {
             } | null;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
+            /**
+             * Format: date-time
+             * @description Once the order is delivered: until when its customer may ask for a
+             *     return (`ReturnWindowDays` after the delivery; RFC 3339, UTC,
+             *     seconds precision). After it, requestReturn answers 409
+             *     `return_window_closed`.
+             */
+            returnsUntil?: string;
         };
         Shipment: {
             carrier: string;
@@ -3230,7 +3238,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            /** @description `not_found` ("no open cart"): the caller has no open cart. */
+            /** @description `not_found` ("open cart not found"): the caller has no open cart. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3240,7 +3248,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "not_found",
-                     *         "message": "no open cart"
+                     *         "message": "open cart not found"
                      *       }
                      *     }
                      */
