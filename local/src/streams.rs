@@ -89,6 +89,7 @@ pub fn spawn(
             on_failure,
             positions: HashMap::new(),
             attempts: HashMap::new(),
+            shards: None,
         };
         loop {
             match feeder.poll_once().await {
@@ -114,26 +115,49 @@ struct Feeder {
     positions: HashMap<String, String>,
     /// Per sequence number: how often it failed.
     attempts: HashMap<String, u32>,
+    /// The stream's shards and when they were listed: a shard lives for
+    /// hours, so they are listed again every few seconds, not every poll.
+    shards: Option<(std::time::Instant, Vec<String>)>,
 }
+
+/// How long a listing of the stream's shards is used.
+const SHARDS_FOR: Duration = Duration::from_secs(5);
 
 impl Feeder {
     /// Reads every shard once; `true` when there were records.
     async fn poll_once(&mut self) -> anyhow::Result<bool> {
-        let description = self
-            .streams
-            .describe_stream()
-            .stream_arn(&self.stream_arn)
-            .send()
-            .await
-            .map_err(|e| crate::aws_error("describing the stream", e))?
-            .stream_description
-            .ok_or_else(|| anyhow!("the stream has no description"))?;
+        let shards = match &self.shards {
+            Some((listed, shards)) if listed.elapsed() < SHARDS_FOR => shards.clone(),
+            _ => {
+                let description = self
+                    .streams
+                    .describe_stream()
+                    .stream_arn(&self.stream_arn)
+                    .send()
+                    .await
+                    .map_err(|e| crate::aws_error("describing the stream", e))?
+                    .stream_description
+                    .ok_or_else(|| anyhow!("the stream has no description"))?;
+                let shards: Vec<String> = description
+                    .shards
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|s| s.shard_id)
+                    .collect();
+                self.shards = Some((std::time::Instant::now(), shards.clone()));
+                shards
+            }
+        };
         let mut busy = false;
-        for shard in description.shards.unwrap_or_default() {
-            let Some(shard_id) = shard.shard_id else {
-                continue;
-            };
-            busy |= self.poll_shard(&shard_id).await?;
+        for shard_id in shards {
+            match self.poll_shard(&shard_id).await {
+                Ok(b) => busy |= b,
+                Err(e) => {
+                    // Perhaps the shard is gone: list them again next time.
+                    self.shards = None;
+                    return Err(e);
+                }
+            }
         }
         Ok(busy)
     }

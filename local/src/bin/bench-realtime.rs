@@ -3,7 +3,7 @@
 //!
 //! A customer opens the WebSocket the way the storefront does (a ticket
 //! from `POST /realtime/tickets`, then `?ticket=`), and places orders
-//! through the HTTP API with the sandbox Visa, a few at a time. Each order
+//! through the HTTP API with the sandbox Visa, one or a few at a time. Each order
 //! goes PENDING → RESERVED → PAID → AWAITING_FULFILMENT through the real
 //! workflow; every one of those writes stamps `updatedAt` (milliseconds)
 //! just before it is sent, and the latency of a change is the time the
@@ -11,7 +11,7 @@
 //! notifier's lookup and post, and the socket. Prints figures; asserts
 //! nothing.
 //!
-//! Usage: bench-realtime [orders] (default 100)
+//! Usage: bench-realtime [orders] [clients] (default 100 orders, 1 client)
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,7 +22,6 @@ use futures::StreamExt;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
-const CONCURRENCY: usize = 4;
 const SKU: &str = "BENCH-LIVE";
 
 struct Api {
@@ -103,6 +102,11 @@ async fn main() -> anyhow::Result<()> {
         .map(|n| n.parse())
         .transpose()?
         .unwrap_or(100);
+    let clients: usize = std::env::args()
+        .nth(2)
+        .map(|n| n.parse())
+        .transpose()?
+        .unwrap_or(1);
     let root = local::project_root()?;
     let emulator = local::Emulator::start(&root, 0).await?;
     let sdk = emulator.sdk_config().await;
@@ -150,6 +154,8 @@ async fn main() -> anyhow::Result<()> {
     let (mut socket, _) = tokio_tungstenite::connect_async(url).await?;
     let latencies: Arc<Mutex<Vec<f64>>> = Arc::default();
     let finished: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+    // BENCH_VERBOSE=1 prints every change slower than a second.
+    let verbose = std::env::var_os("BENCH_VERBOSE").is_some();
     let reader = {
         let (latencies, finished) = (latencies.clone(), finished.clone());
         tokio::spawn(async move {
@@ -173,6 +179,12 @@ async fn main() -> anyhow::Result<()> {
                         .unwrap_or_default() as f64
                         / 1000.0;
                     latencies.lock().unwrap().push(ms);
+                    if verbose && ms > 1000.0 {
+                        eprintln!(
+                            "slow: {ms:.0} ms for {} {} (written {})",
+                            change["orderNumber"], change["status"], change["updatedAt"]
+                        );
+                    }
                     finished.lock().unwrap().insert(
                         change["orderId"].as_str().unwrap_or_default().to_string(),
                         change["status"].as_str().unwrap_or_default().to_string(),
@@ -188,7 +200,7 @@ async fn main() -> anyhow::Result<()> {
             let (api, customer) = (&api, &customer);
             async move { api.place_order(customer, n).await }
         })
-        .buffer_unordered(CONCURRENCY)
+        .buffer_unordered(clients)
         .collect::<Vec<_>>()
         .await;
     let placed: Vec<String> = placed.into_iter().collect::<anyhow::Result<_>>()?;
@@ -216,8 +228,7 @@ async fn main() -> anyhow::Result<()> {
     let mut samples = latencies.lock().unwrap().clone();
     samples.sort_by(f64::total_cmp);
     println!(
-        "real-time latency: status write -> WebSocket client, {} orders ({} placed {CONCURRENCY} at a time in {:.1} s), {} status changes",
-        placed.len(),
+        "real-time latency: status write -> WebSocket client, {} orders ({clients} at a time, placed in {:.1} s), {} status changes",
         placed.len(),
         placing.as_secs_f64(),
         samples.len()
