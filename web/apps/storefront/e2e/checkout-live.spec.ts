@@ -2,10 +2,15 @@ import { CartPage } from "./pages/CartPage";
 import { CatalogPage, ProductPage } from "./pages/CatalogPage";
 import { CheckoutPage } from "./pages/CheckoutPage";
 import { OrderPage } from "./pages/OrderPage";
-import { currentCart, deliver, emptyCurrentCart, shipOrder, waitForStatus } from "./support/api";
+import { FulfilmentPage } from "../../admin/e2e/pages/FulfilmentPage";
+import { SignInPage } from "../../admin/e2e/pages/SignInPage";
+import { adminOrder, currentCart, deliver, emptyCurrentCart, waitForStatus } from "./support/api";
 import { expect, keepScreenshot, markWindow, sameDocument, SHOP_URL, test } from "./support/fixtures";
 
-test("a visitor's cart survives a reload and signing in, is paid with Visa, and the order page follows it to delivered without a reload", async ({
+/** The admin dashboard of the same local stack. */
+const ADMIN_URL = "http://127.0.0.1:3101";
+
+test("a visitor's cart survives a reload and signing in, is paid with Visa, and the order page follows it to shipped (from the dashboard, in another window) and delivered without a reload", async ({
   browser,
 }) => {
   // Alice starts without an open cart, so the claimed cart is exactly the visitor's.
@@ -65,10 +70,25 @@ test("a visitor's cart survives a reload and signing in, is paid with Visa, and 
   await order.expectLive();
   await keepScreenshot(page, "confirmation-awaiting-fulfilment");
 
-  // An administrator ships it: the page says so without a reload.
+  // An administrator ships it from the dashboard, in another window: the
+  // customer's page says so without a reload.
   await waitForStatus(orderId, "AWAITING_FULFILMENT");
-  const shipped = await shipOrder(orderId);
+  const orderNumber = /ORD-\d+/.exec((await order.heading.textContent()) ?? "")?.[0];
+  expect(orderNumber).toBeTruthy();
+  const staff = await browser.newContext({ baseURL: ADMIN_URL });
+  const dashboard = await staff.newPage();
+  const signIn = new SignInPage(dashboard);
+  await signIn.goto();
+  await signIn.signInAs("root");
+  await expect(dashboard.getByRole("heading", { level: 1, name: "Orders" })).toBeVisible();
+  const fulfilment = new FulfilmentPage(dashboard);
+  await fulfilment.goto();
+  await expect(fulfilment.order(orderNumber!)).toBeVisible();
+  await fulfilment.ship(orderNumber!);
+  await expect(fulfilment.order(orderNumber!)).toHaveCount(0);
   await order.expectStatus("SHIPPED", "Shipped");
+  await staff.close();
+  const shipped = await adminOrder(orderId);
   await expect(page.getByRole("link", { name: new RegExp(shipped.shipment!.trackingNumber) })).toHaveAttribute("href", shipped.shipment!.trackingUrl);
   expect(await sameDocument(page), "the page changed without a reload").toBe(true);
 
