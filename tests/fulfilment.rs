@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use shared::domain::order::OrderStatus;
 use shared::payments::sandbox::Operation;
 use shared::workers::Worker;
-use tests::{checkout_body_with, spawn_app_with, TestApp};
+use tests::{checkout_body_with, spawn_app_with, status_history as history, TestApp};
 
 async fn spawn_manual() -> TestApp {
     spawn_app_with(&HashMap::from([(
@@ -76,15 +76,6 @@ async fn execution_ends(app: &TestApp, order_id: &str) -> String {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the workflow of {order_id} did not end");
-}
-
-fn history(order: &Value) -> Vec<String> {
-    order["statusHistory"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["status"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn subjects_ending(emails: &[(String, String)], ending: &str) -> usize {

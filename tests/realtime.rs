@@ -10,20 +10,10 @@ use serde_json::{json, Value};
 use sha2::Digest;
 use shared::store::realtime::{customer_audience, Scope, ADMIN_AUDIENCE};
 use tests::realtime::{messages_until, next_message};
-use tests::{checkout_body, spawn_app};
+use tests::{checkout_body, spawn_app, status_history as history};
 use tokio_tungstenite::tungstenite::Message;
 
 const WAIT: Duration = Duration::from_secs(60);
-
-/// The statuses an order went through, from its history.
-fn history(order: &Value) -> Vec<String> {
-    order["statusHistory"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["status"].as_str().unwrap().to_string())
-        .collect()
-}
 
 /// The statuses the messages announced, each time it changed.
 fn announced(messages: &[Value]) -> Vec<String> {

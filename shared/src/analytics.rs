@@ -39,9 +39,11 @@ pub async fn handle(app: &App, event: Event) -> DynamoDbEventResponse {
     response
 }
 
-async fn count(app: &App, record: &EventRecord) -> anyhow::Result<()> {
+/// The order before and after a stream record's change: `None` for a
+/// removal; the old image is `None` for an order just placed.
+pub fn order_images(record: &EventRecord) -> anyhow::Result<Option<(Option<Order>, Order)>> {
     if record.event_name == "REMOVE" || record.change.new_image.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let new: Order = serde_dynamo::from_item(record.change.new_image.clone())
         .map_err(|e| anyhow::anyhow!("reading the new image: {e}"))?;
@@ -52,6 +54,13 @@ async fn count(app: &App, record: &EventRecord) -> anyhow::Result<()> {
             serde_dynamo::from_item(record.change.old_image.clone())
                 .map_err(|e| anyhow::anyhow!("reading the old image: {e}"))?,
         )
+    };
+    Ok(Some((old, new)))
+}
+
+async fn count(app: &App, record: &EventRecord) -> anyhow::Result<()> {
+    let Some((old, new)) = order_images(record)? else {
+        return Ok(());
     };
     let store = app.store();
     for fact in facts(old.as_ref(), &new)? {

@@ -355,18 +355,8 @@ async fn push(
     record: &EventRecord,
     audiences: &mut Audiences,
 ) -> anyhow::Result<()> {
-    if record.event_name == "REMOVE" || record.change.new_image.is_empty() {
+    let Some((old, new)) = crate::analytics::order_images(record)? else {
         return Ok(());
-    }
-    let new: Order = serde_dynamo::from_item(record.change.new_image.clone())
-        .map_err(|e| anyhow::anyhow!("reading the new image: {e}"))?;
-    let old: Option<Order> = if record.change.old_image.is_empty() {
-        None
-    } else {
-        Some(
-            serde_dynamo::from_item(record.change.old_image.clone())
-                .map_err(|e| anyhow::anyhow!("reading the old image: {e}"))?,
-        )
     };
     let Some(message) = order_change(&record.event_id, old.as_ref(), &new) else {
         return Ok(());

@@ -497,6 +497,16 @@ impl TestApp {
     }
 }
 
+/// The statuses an order (as the API shows it) went through, in order.
+pub fn status_history(order: &Value) -> Vec<String> {
+    order["statusHistory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap().to_string())
+        .collect()
+}
+
 pub fn chrono_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -218,7 +218,7 @@ export interface paths {
          * The caller's current open cart
          * @description The signed-in caller's current cart, priced, from any device: the
          *     open cart they created last while signed in, or claimed last
-         *     (claimCart). 404 `not_found` ("no open cart") when they have none,
+         *     (claimCart). 404 `not_found` ("open cart not found") when they have none,
          *     or when that cart was checked out or expired; the storefront then
          *     starts a new one on the next add.
          */
