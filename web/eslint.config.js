@@ -26,7 +26,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["apps/*/src/**/*.{ts,tsx}", "packages/*/src/**/*.{ts,tsx}", "apps/*/test/**/*.{ts,tsx}"],
+    files: ["apps/*/src/**/*.{ts,tsx}", "packages/*/src/**/*.{ts,tsx}", "apps/*/test/**/*.{ts,tsx}", "packages/*/test/**/*.{ts,tsx}"],
     plugins: { "react-hooks": reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
@@ -35,7 +35,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["apps/**/*.tsx"],
+    files: ["apps/**/*.tsx", "packages/ui/**/*.tsx"],
     ...jsxA11y.flatConfigs.recommended,
     rules: {
       ...jsxA11y.flatConfigs.recommended.rules,
@@ -44,7 +44,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.{js,mjs}", "**/*.config.ts", "apps/*/e2e/**"],
+    files: ["**/*.{js,mjs}", "**/*.config.ts", "*.shared.ts", "apps/*/e2e/**", "e2e-support/**"],
     languageOptions: { globals: { ...globals.node } },
   },
 );

@@ -1,23 +1,12 @@
-import { ApiClientProvider, createApiClient, isApiError } from "@order-service/api";
-import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { AuthProvider, hostedLogoutUrl, isAdmin, useAuth, type AppConfig } from "@order-service/auth";
+import { ServiceProviders, type StartProps } from "@order-service/ui";
 import { useState } from "react";
 import { RouterProvider } from "react-router";
-import { AuthProvider, hostedLogoutUrl, isAdmin, useAuth, type AppConfig, type User, type UserManager } from "@order-service/auth";
 import { NotAuthorisedPage } from "./auth/NotAuthorisedPage";
 import { SignInPage } from "./auth/SignInPage";
 import { createAppRouter } from "./router";
 
-export function App({
-  config,
-  manager,
-  initialUser,
-  signInError,
-}: {
-  config: AppConfig;
-  manager: UserManager;
-  initialUser: User | null;
-  signInError?: string | undefined;
-}) {
+export function App({ config, manager, initialUser, signInError }: StartProps<AppConfig>) {
   return (
     <AuthProvider manager={manager} initialUser={initialUser} logoutUrl={hostedLogoutUrl(config, window.location.origin)}>
       <Gate config={config} signInError={signInError} />
@@ -34,31 +23,10 @@ function Gate({ config, signInError }: { config: AppConfig; signInError?: string
 }
 
 function AdminApp({ config }: { config: AppConfig }) {
-  const auth = useAuth();
-  const [state] = useState(() => {
-    const onError = (error: unknown) => {
-      if (isApiError(error) && error.isUnauthorized) auth.endSession();
-    };
-    const queryClient = new QueryClient({
-      queryCache: new QueryCache({ onError }),
-      mutationCache: new MutationCache({ onError }),
-      defaultOptions: {
-        queries: {
-          staleTime: 15_000,
-          refetchOnWindowFocus: false,
-          // A refusal (4xx) will not change by asking again; an outage might.
-          retry: (count, error) => count < 2 && !(isApiError(error) && error.status >= 400 && error.status < 500),
-        },
-      },
-    });
-    const client = createApiClient({ baseUrl: config.apiUrl, getToken: auth.getToken });
-    return { queryClient, client, router: createAppRouter() };
-  });
+  const [router] = useState(createAppRouter);
   return (
-    <QueryClientProvider client={state.queryClient}>
-      <ApiClientProvider client={state.client}>
-        <RouterProvider router={state.router} />
-      </ApiClientProvider>
-    </QueryClientProvider>
+    <ServiceProviders apiUrl={config.apiUrl}>
+      <RouterProvider router={router} />
+    </ServiceProviders>
   );
 }

@@ -4,7 +4,8 @@
  * shell only and recharts arrives with the reports page alone.
  */
 import { createBrowserRouter, Navigate } from "react-router";
-import { Layout, RouteError } from "./components/Layout";
+import { RouteError } from "@order-service/ui";
+import { Layout } from "./components/Layout";
 
 export function createAppRouter() {
   return createBrowserRouter([

@@ -1,4 +1,4 @@
-import AxeBuilder from "@axe-core/playwright";
+import { seriousViolations } from "../../../e2e-support/accessibility";
 import { deliver, emptyCurrentCart, placeOrder, shipWhenQueued, waitForStatus } from "./support/api";
 import { expect, test } from "./support/fixtures";
 import { CatalogPage } from "./pages/CatalogPage";
@@ -28,17 +28,7 @@ test("no storefront page has a serious or critical accessibility violation", asy
     ["order-not-found", "/orders/00000000-0000-7000-8000-000000000000", "Order not found"],
   ] as const;
 
-  const found: string[] = [];
-  for (const [name, path, heading] of pages) {
-    await page.goto(path);
-    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
-    await expect(page.getByRole("status").filter({ hasText: /^Loading/ })).toHaveCount(0);
-    await page.screenshot({ path: test.info().outputPath(`page-${name}.png`), fullPage: true });
-    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-    for (const v of results.violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
-      found.push(`${path}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    }
-  }
+  const found = await seriousViolations(page, pages);
   // A phone-sized screen too.
   await page.setViewportSize({ width: 390, height: 844 });
   for (const [name, path] of [["catalog-phone", "/"], ["checkout-phone", "/checkout"]] as const) {

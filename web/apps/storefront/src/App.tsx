@@ -1,6 +1,5 @@
-import { ApiClientProvider, createApiClient, isApiError } from "@order-service/api";
-import { AuthProvider, hostedLogoutUrl, useAuth, type User, type UserManager } from "@order-service/auth";
-import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { AuthProvider, hostedLogoutUrl } from "@order-service/auth";
+import { ServiceProviders, type StartProps } from "@order-service/ui";
 import { useState } from "react";
 import { RouterProvider } from "react-router";
 import { CartSessionProvider } from "./cart/CartSession";
@@ -9,17 +8,7 @@ import type { StorefrontConfig } from "./config";
 import { createShopRouter } from "./router";
 import { ShopContextProvider } from "./ShopContext";
 
-export function App({
-  config,
-  manager,
-  initialUser,
-  signInError,
-}: {
-  config: StorefrontConfig;
-  manager: UserManager;
-  initialUser: User | null;
-  signInError?: string | undefined;
-}) {
+export function App({ config, manager, initialUser, signInError }: StartProps<StorefrontConfig>) {
   return (
     <ShopContextProvider config={config} signInError={signInError}>
       {/* Signing out forgets the visitor's cart id; the sign-out then leaves the page, and the caches with it. */}
@@ -31,34 +20,13 @@ export function App({
 }
 
 function Shop({ config }: { config: StorefrontConfig }) {
-  const auth = useAuth();
-  const [state] = useState(() => {
-    const onError = (error: unknown) => {
-      if (isApiError(error) && error.isUnauthorized) auth.endSession();
-    };
-    const queryClient = new QueryClient({
-      queryCache: new QueryCache({ onError }),
-      mutationCache: new MutationCache({ onError }),
-      defaultOptions: {
-        queries: {
-          staleTime: 15_000,
-          refetchOnWindowFocus: false,
-          // A refusal (4xx) will not change by asking again; an outage might.
-          retry: (count, error) => count < 2 && !(isApiError(error) && error.status >= 400 && error.status < 500),
-        },
-      },
-    });
-    // No token while signed out: carts are anonymous then.
-    const client = createApiClient({ baseUrl: config.apiUrl, getToken: auth.getToken });
-    return { queryClient, client, router: createShopRouter() };
-  });
+  const [router] = useState(createShopRouter);
+  // No token while signed out: carts are anonymous then.
   return (
-    <QueryClientProvider client={state.queryClient}>
-      <ApiClientProvider client={state.client}>
-        <CartSessionProvider>
-          <RouterProvider router={state.router} />
-        </CartSessionProvider>
-      </ApiClientProvider>
-    </QueryClientProvider>
+    <ServiceProviders apiUrl={config.apiUrl}>
+      <CartSessionProvider>
+        <RouterProvider router={router} />
+      </CartSessionProvider>
+    </ServiceProviders>
   );
 }

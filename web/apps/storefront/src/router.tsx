@@ -4,7 +4,8 @@
  * checkout's forms, and Stripe, arrive with the checkout).
  */
 import { createBrowserRouter, Navigate } from "react-router";
-import { Layout, RouteError } from "./components/Layout";
+import { RouteError } from "@order-service/ui";
+import { Layout } from "./components/Layout";
 
 export function createShopRouter() {
   return createBrowserRouter([

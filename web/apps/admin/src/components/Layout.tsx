@@ -1,6 +1,6 @@
-import { useEffect, useRef } from "react";
-import { isRouteErrorResponse, NavLink, Outlet, useLocation, useNavigation, useRouteError } from "react-router";
+import { NavLink } from "react-router";
 import { useAuth } from "@order-service/auth";
+import { MainContent, SkipLink } from "@order-service/ui";
 
 const NAV = [
   { to: "/orders", label: "Orders" },
@@ -18,20 +18,9 @@ const NAV = [
 
 export function Layout() {
   const { user, signOut, sessionEnded, signIn } = useAuth();
-  const navigation = useNavigation();
-  const location = useLocation();
-  const mainRef = useRef<HTMLElement>(null);
-
-  // Moves focus to the new page's content, as a page load would.
-  useEffect(() => {
-    mainRef.current?.focus({ preventScroll: true });
-  }, [location.pathname]);
-
   return (
     <div className="shell">
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
+      <SkipLink />
       <header className="topbar">
         <span className="brand">Order Service · Admin</span>
         <span className="topbar-user">
@@ -50,7 +39,7 @@ export function Layout() {
           ))}
         </ul>
       </nav>
-      <main id="main" className="content" ref={mainRef} tabIndex={-1}>
+      <MainContent>
         {sessionEnded && (
           <div role="alert" className="alert alert-warning">
             Your sign-in has ended. What you typed is still here;{" "}
@@ -60,35 +49,7 @@ export function Layout() {
             to send it.
           </div>
         )}
-        {navigation.state === "loading" && (
-          <p className="page-loading" role="status">
-            Loading…
-          </p>
-        )}
-        <Outlet />
-      </main>
+      </MainContent>
     </div>
-  );
-}
-
-export function RouteError() {
-  const error = useRouteError();
-  const message = isRouteErrorResponse(error)
-    ? `${error.status} ${error.statusText}`
-    : error instanceof Error
-      ? error.message
-      : String(error);
-  return (
-    <main className="centered-page">
-      <div className="card narrow">
-        <h1>Something went wrong</h1>
-        <p role="alert" className="alert alert-error">
-          {message}
-        </p>
-        <button type="button" className="button" onClick={() => window.location.reload()}>
-          Reload
-        </button>
-      </div>
-    </main>
   );
 }

@@ -1,20 +1,9 @@
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
-const dateTimeSeconds = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium" });
+import { timestampFormatters } from "@order-service/ui";
+
+/** Timestamps in the reader's time zone, in British English. */
+export const { formatDateTime, formatDateTimeSeconds } = timestampFormatters("en-GB");
+
 const dateOnly = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
-
-/** A timestamp in the reader's time zone. */
-export function formatDateTime(value: string | null | undefined): string {
-  if (!value) return "—";
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : dateTime.format(date);
-}
-
-/** A timestamp to the second, in the reader's time zone: for a timeline whose events can be a minute apart or less. */
-export function formatDateTimeSeconds(value: string | null | undefined): string {
-  if (!value) return "—";
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : dateTimeSeconds.format(date);
-}
 
 /** A UTC calendar day (YYYY-MM-DD). */
 export function formatDay(value: string): string {

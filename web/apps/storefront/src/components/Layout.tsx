@@ -1,6 +1,7 @@
 import { useAuth } from "@order-service/auth";
-import { useEffect, useRef, useState } from "react";
-import { isRouteErrorResponse, Link, NavLink, Outlet, useLocation, useNavigation, useRouteError } from "react-router";
+import { MainContent, SkipLink } from "@order-service/ui";
+import { useState } from "react";
+import { Link, NavLink } from "react-router";
 import { useSignInError } from "../ShopContext";
 import { useCartSession } from "../cart/CartSession";
 
@@ -8,25 +9,15 @@ export function Layout() {
   const { user, signIn, signOut, sessionEnded } = useAuth();
   const signInError = useSignInError();
   const { cart } = useCartSession();
-  const navigation = useNavigation();
-  const location = useLocation();
-  const mainRef = useRef<HTMLElement>(null);
   const [signInFailed, setSignInFailed] = useState<string | undefined>(signInError);
   const count = cart?.itemCount ?? 0;
-
-  // Moves focus to the new page's content, as a page load would.
-  useEffect(() => {
-    mainRef.current?.focus({ preventScroll: true });
-  }, [location.pathname]);
 
   const startSignIn = () => signIn().catch((e: unknown) => setSignInFailed(`Sign-in could not start: ${String(e)}`));
   const who = user?.profile.name ?? user?.profile.email ?? user?.profile.sub;
 
   return (
     <div className="shell">
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
+      <SkipLink />
       <header className="site-header">
         <div className="site-header-inner">
           <Link to="/" className="brand">
@@ -70,7 +61,7 @@ export function Layout() {
           </div>
         </div>
       </header>
-      <main id="main" className="content" ref={mainRef} tabIndex={-1}>
+      <MainContent>
         {signInFailed && (
           <div role="alert" className="alert alert-error">
             {signInFailed}
@@ -85,39 +76,11 @@ export function Layout() {
             to carry on.
           </div>
         )}
-        {navigation.state === "loading" && (
-          <p className="page-loading" role="status">
-            Loading…
-          </p>
-        )}
-        <Outlet />
-      </main>
+      </MainContent>
       <footer className="site-footer">
         <p>Order Service Shop · Free returns within 30 days of delivery · Prices in US dollars</p>
       </footer>
     </div>
-  );
-}
-
-export function RouteError() {
-  const error = useRouteError();
-  const message = isRouteErrorResponse(error)
-    ? `${error.status} ${error.statusText}`
-    : error instanceof Error
-      ? error.message
-      : String(error);
-  return (
-    <main className="centered-page">
-      <div className="card narrow">
-        <h1>Something went wrong</h1>
-        <p role="alert" className="alert alert-error">
-          {message}
-        </p>
-        <button type="button" className="button" onClick={() => window.location.reload()}>
-          Reload
-        </button>
-      </div>
-    </main>
   );
 }
 

@@ -1,36 +1,18 @@
 /** The loading, empty and error states every page shows. */
 import { isApiError } from "@order-service/api";
+import { Empty as SharedEmpty, ErrorState as SharedErrorState, type ErrorStateProps } from "@order-service/ui";
 import type { ReactNode } from "react";
 
-export function Loading({ label = "Loading…" }: { label?: string }) {
-  return (
-    <p className="state state-loading" role="status">
-      <span className="spinner" aria-hidden="true" />
-      {label}
-    </p>
-  );
-}
+export { Loading } from "@order-service/ui";
 
+/** Nothing to show: the shop says it in paragraphs (often with a link), so a `div`. */
 export function Empty({ children }: { children: ReactNode }) {
-  return <div className="state state-empty">{children}</div>;
+  return <SharedEmpty as="div">{children}</SharedEmpty>;
 }
 
-/** What a failed request said, as it said it, with a way to try again. */
-export function ErrorState({ error, retry, title }: { error: unknown; retry?: () => void; title?: string }) {
-  return (
-    <div className="alert alert-error" role="alert">
-      {title && <strong>{title} </strong>}
-      <ErrorText error={error} />
-      {retry && (
-        <>
-          {" "}
-          <button type="button" className="link-button" onClick={retry}>
-            Try again
-          </button>
-        </>
-      )}
-    </div>
-  );
+/** What a failed request said, as a sentence, with a way to try again. */
+export function ErrorState(props: ErrorStateProps) {
+  return <SharedErrorState {...props} ErrorText={ErrorText} />;
 }
 
 export function ErrorText({ error }: { error: unknown }) {

@@ -3,9 +3,8 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useId } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { z } from "zod";
-import { CheckField, Field } from "../../components/Field";
+import { applyServerError, CheckField, Field } from "@order-service/ui";
 import { FormError } from "../../components/states";
-import { applyServerError } from "../../lib/forms";
 
 /** The contract's ShipOrderRequest patterns. */
 const TRACKING_NUMBER = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;

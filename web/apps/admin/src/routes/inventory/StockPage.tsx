@@ -4,10 +4,9 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link, useParams } from "react-router";
 import { z } from "zod";
-import { Field } from "../../components/Field";
+import { applyServerError, Field } from "@order-service/ui";
 import { Pager, useCursorPages } from "../../components/Pager";
 import { Empty, ErrorState, FormError, Loading, PageHeader } from "../../components/states";
-import { applyServerError } from "../../lib/forms";
 import { formatDateTime } from "../../lib/format";
 
 export const stockSchema = z.object({

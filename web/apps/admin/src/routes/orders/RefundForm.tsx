@@ -11,9 +11,8 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
-import { Field } from "../../components/Field";
+import { applyServerError, Field } from "@order-service/ui";
 import { FormError } from "../../components/states";
-import { applyServerError } from "../../lib/forms";
 
 /** What can still be refunded: what was captured less what was refunded already. */
 export function remainingRefundable(order: AdminOrder): Money {

@@ -10,9 +10,8 @@ import {
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm, useWatch } from "react-hook-form";
 import { z } from "zod";
-import { CheckField, Field } from "../../components/Field";
+import { applyServerError, CheckField, Field } from "@order-service/ui";
 import { FormError } from "../../components/states";
-import { applyServerError } from "../../lib/forms";
 
 const wholeNumber = (max: number) =>
   z.coerce.number({ error: "Enter a whole number" }).int("Enter a whole number").min(0, "At least 0").max(max, `At most ${max}`);

@@ -10,9 +10,8 @@ import {
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm, useWatch } from "react-hook-form";
 import { z } from "zod";
-import { CheckField, Field } from "../../components/Field";
+import { applyServerError, CheckField, Field } from "@order-service/ui";
 import { FormError } from "../../components/states";
-import { applyServerError } from "../../lib/forms";
 
 const promotionFields = z.object({
   code: z.string().trim().regex(/^[A-Za-z0-9_-]{3,32}$/, "3 to 32 letters, digits, - or _"),

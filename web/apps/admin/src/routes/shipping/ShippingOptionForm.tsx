@@ -12,9 +12,8 @@ import {
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useFieldArray, useForm, useWatch } from "react-hook-form";
 import { z } from "zod";
-import { CheckField, Field } from "../../components/Field";
+import { applyServerError, CheckField, Field } from "@order-service/ui";
 import { FormError } from "../../components/states";
-import { applyServerError } from "../../lib/forms";
 
 /** The API's limits (ShippingOptionInput, WeightBandInput). */
 const MAX_TEXT = 60;

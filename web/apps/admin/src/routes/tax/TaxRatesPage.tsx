@@ -12,10 +12,9 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMemo, useRef, useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { z } from "zod";
-import { CheckField, Field } from "../../components/Field";
+import { applyServerError, CheckField, Field } from "@order-service/ui";
 import { Empty, ErrorState, FormError, Loading, PageHeader } from "../../components/states";
 import { formatDateTime } from "../../lib/format";
-import { applyServerError } from "../../lib/forms";
 
 /** The API's TaxRateInput.percent: 0 to 100 with up to four decimals. */
 const PERCENT = /^(100(\.0{1,4})?|[0-9]{1,2}(\.[0-9]{1,4})?)$/;

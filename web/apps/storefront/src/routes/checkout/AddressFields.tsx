@@ -1,6 +1,6 @@
 import { COUNTRY_CODES, countryName } from "@order-service/api";
 import type { FieldErrors, UseFormRegister } from "react-hook-form";
-import { Field } from "../../components/Field";
+import { Field } from "@order-service/ui";
 import type { CheckoutValues } from "./schema";
 
 /** The browser's autofill names of each part, per address (written out: the linter checks them). */
