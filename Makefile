@@ -1,7 +1,8 @@
 # Order Service — the two front-door commands are `make dev` and `make test`.
 # Everything beyond the Rust toolchain, Python 3.11 and Node is installed into
 # project-local places: .venv/ (moto, cfn-lint, cargo-lambda, schemathesis,
-# pinned in local/requirements.lock), web/node_modules/ (pinned in
+# pinned in local/requirements.lock), .venv-sam/ (the AWS SAM CLI, pinned in
+# local/requirements-sam.lock), web/node_modules/ (pinned in
 # web/package-lock.json) and target/. Browser tests use Debian's chromium
 # (`apt-get install chromium`) or the one CHROMIUM_PATH names.
 
@@ -9,6 +10,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+# The SAM CLI has a venv of its own: its pins conflict with the emulator's.
+SAM_VENV := .venv-sam
+SAM_STAMP := $(SAM_VENV)/.installed
+SAM := SAM_CLI_TELEMETRY=0 $(CURDIR)/$(SAM_VENV)/bin/sam
 WEB_STAMP := web/node_modules/.installed
 PORT ?= 3000
 ADMIN_PORT ?= 3001
@@ -17,7 +22,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: report dev test token setup build bench bench-realtime clean web web-check e2e deploy-web
+.PHONY: report dev test token setup build bench bench-realtime sam-build clean web web-check e2e deploy-web
 
 ## dev: start the whole service locally on the emulator, with the storefront and the admin dashboard (Ctrl-C stops it)
 dev: $(STAMP) web
@@ -32,10 +37,11 @@ report:
 	@curl -sS -X POST "http://127.0.0.1:$${PORT:-3000}/local/jobs/low-stock-report"; echo
 
 ## test: formatting, lints, template lint, the web checks, unit, integration, contract and browser tests
-test: $(STAMP) $(WEB_STAMP)
+test: $(STAMP) $(SAM_STAMP) $(WEB_STAMP)
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cfn-lint template.yaml
+	$(SAM) validate --lint --region us-east-1 --template template.yaml
 	$(MAKE) --no-print-directory web-check
 	cargo nextest run --workspace --profile $(if $(CI),ci,default)
 	$(MAKE) --no-print-directory e2e
@@ -66,8 +72,18 @@ $(WEB_STAMP): web/package-lock.json web/package.json
 	cd web && npm ci --no-audit --no-fund
 	touch $(WEB_STAMP)
 
-## setup: the pinned Python tools in .venv/
-setup: $(STAMP)
+## setup: the pinned Python tools in .venv/ (and the SAM CLI in .venv-sam/)
+setup: $(STAMP) $(SAM_STAMP)
+
+$(SAM_STAMP): local/requirements-sam.lock
+	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r local/requirements-sam.lock
+	touch $(SAM_STAMP)
+
+## sam-build: build every function the way `sam build` does for a deploy (cargo-lambda, no Docker; .aws-sam/)
+sam-build: $(STAMP) $(SAM_STAMP)
+	rustup target add aarch64-unknown-linux-gnu
+	time $(SAM) build --beta-features --template template.yaml
 
 $(STAMP): local/requirements.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -110,4 +126,4 @@ deploy-web: web
 	done
 
 clean:
-	rm -rf target $(VENV) .local web/node_modules web/apps/*/dist
+	rm -rf target $(VENV) $(SAM_VENV) .aws-sam .local web/node_modules web/apps/*/dist
