@@ -1,6 +1,7 @@
 import { formatMoney, useFulfilmentQueue, useShopSettings, type AdminOrder } from "@order-service/api";
 import { useState } from "react";
 import { Link } from "react-router";
+import { AddressBlock } from "../../components/AddressBlock";
 import { Pager, useCursorPages } from "../../components/Pager";
 import { Empty, ErrorState, Loading, PageHeader } from "../../components/states";
 import { formatDateTime } from "../../lib/format";
@@ -106,22 +107,7 @@ function QueuedOrder({ order, onShipped }: { order: AdminOrder; onShipped: (orde
         </div>
         <div>
           <h3>Ship to</h3>
-          <address>
-            {order.customer.name}
-            <br />
-            {address.line1}
-            <br />
-            {address.line2 && (
-              <>
-                {address.line2}
-                <br />
-              </>
-            )}
-            {address.postalCode} {address.city}
-            {address.region ? `, ${address.region}` : ""}
-            <br />
-            {address.country}
-          </address>
+          <AddressBlock address={address} name={order.customer.name} />
         </div>
         <div>
           <h3>Shipping</h3>

@@ -1,5 +1,6 @@
 import { formatMoney, useOrder, useOrderEvents, type AdminOrder, type components, type Refund } from "@order-service/api";
 import { Link, useParams } from "react-router";
+import { AddressBlock } from "../../components/AddressBlock";
 import { StatusBadge } from "../../components/StatusBadge";
 import { ErrorState, Loading, PageHeader } from "../../components/states";
 import { formatDateTime, formatDateTimeSeconds } from "../../lib/format";
@@ -10,7 +11,6 @@ import { RefundForm, remainingRefundable } from "./RefundForm";
 import { ReturnCard } from "./ReturnCard";
 import { carrierEventLabel, orderTimeline } from "./timeline";
 
-type Address = components["schemas"]["Address"];
 type OrderShipping = components["schemas"]["OrderShipping"];
 
 const CANCELLABLE = new Set(["PENDING", "BACKORDERED", "RESERVED", "PAID", "AWAITING_FULFILMENT"]);
@@ -310,24 +310,5 @@ function OrderTimeline({ order, carrier }: { order: AdminOrder; carrier: string 
         ),
       )}
     </ol>
-  );
-}
-
-function AddressBlock({ address }: { address: Address }) {
-  return (
-    <address>
-      {address.line1}
-      <br />
-      {address.line2 && (
-        <>
-          {address.line2}
-          <br />
-        </>
-      )}
-      {address.postalCode} {address.city}
-      {address.region ? `, ${address.region}` : ""}
-      <br />
-      {address.country}
-    </address>
   );
 }
