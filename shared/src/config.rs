@@ -21,7 +21,39 @@ pub struct Tables {
     pub shop: String,
     /// Real-time tickets and WebSocket connections.
     pub connections: String,
+    /// Webhook subscriptions and their deliveries.
+    pub webhooks: String,
+    /// Erasures of customers' personal data.
+    pub erasures: String,
 }
+
+/// Domain events and what consumes them: the bus, the outbound webhooks
+/// and the erasure of personal data.
+#[derive(Clone, Debug)]
+pub struct Integrations {
+    /// The EventBridge bus domain events are published to (`EVENT_BUS_NAME`).
+    pub event_bus: String,
+    /// The events' `source` (`EVENT_SOURCE`, default `order-service`).
+    pub event_source: String,
+    /// The queue erasure requests go to (`ERASURE_QUEUE_URL`).
+    pub erasure_queue_url: Option<String>,
+    /// How long an erasure waits for orders in progress before it looks
+    /// again (`ERASURE_RECHECK_SECONDS`, at most SQS's 900).
+    pub erasure_recheck_seconds: i32,
+    /// The queue webhook deliveries wait in (`WEBHOOK_DELIVERIES_QUEUE_URL`).
+    pub webhook_deliveries_queue_url: Option<String>,
+    /// Where a delivery goes after its last retry (`WEBHOOK_DLQ_URL`).
+    pub webhook_dlq_url: Option<String>,
+    /// Seconds before each retry (`WEBHOOK_RETRY_DELAYS`, comma-separated;
+    /// by default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, about a day).
+    pub webhook_retry_delays: Vec<i32>,
+    /// Lets subscriptions use `http://` on a loopback address
+    /// (`WEBHOOKS_ALLOW_LOOPBACK=true`); only the local stack sets it.
+    pub webhooks_allow_loopback: bool,
+}
+
+/// The default webhook retry schedule, in seconds.
+pub const WEBHOOK_RETRY_DELAYS: [i32; 7] = [5, 300, 1800, 7200, 18000, 36000, 36000];
 
 /// Everything a function needs to know about its surroundings.
 #[derive(Clone, Debug)]
@@ -64,6 +96,7 @@ pub struct Config {
     /// Where the WebSocket API's `@connections` management API is
     /// (`REALTIME_MANAGEMENT_URL`), for the notifier.
     pub realtime_management_url: Option<String>,
+    pub integrations: Integrations,
 }
 
 impl Config {
@@ -89,6 +122,30 @@ impl Config {
             analytics: or("ANALYTICS_TABLE", "Analytics"),
             shop: or("SHOP_TABLE", "Shop"),
             connections: or("CONNECTIONS_TABLE", "Connections"),
+            webhooks: or("WEBHOOKS_TABLE", "Webhooks"),
+            erasures: or("ERASURES_TABLE", "Erasures"),
+        };
+        let delays: Vec<i32> = lookup("WEBHOOK_RETRY_DELAYS")
+            .map(|v| {
+                v.split(',')
+                    .filter_map(|d| d.trim().parse::<i32>().ok())
+                    .filter(|d| (0..=43_200).contains(d))
+                    .collect()
+            })
+            .unwrap_or_else(|| WEBHOOK_RETRY_DELAYS.to_vec());
+        let integrations = Integrations {
+            event_bus: or("EVENT_BUS_NAME", "order-service"),
+            event_source: or("EVENT_SOURCE", "order-service"),
+            erasure_queue_url: lookup("ERASURE_QUEUE_URL").filter(|u| !u.is_empty()),
+            erasure_recheck_seconds: or("ERASURE_RECHECK_SECONDS", "900")
+                .parse::<i32>()
+                .unwrap_or(900)
+                .clamp(0, 900),
+            webhook_deliveries_queue_url: lookup("WEBHOOK_DELIVERIES_QUEUE_URL")
+                .filter(|u| !u.is_empty()),
+            webhook_dlq_url: lookup("WEBHOOK_DLQ_URL").filter(|u| !u.is_empty()),
+            webhook_retry_delays: delays,
+            webhooks_allow_loopback: lookup("WEBHOOKS_ALLOW_LOOPBACK").as_deref() == Some("true"),
         };
         let jwt = match (lookup("JWT_ISSUER"), lookup("JWT_AUDIENCE")) {
             (Some(issuer), Some(audience)) => Some(crate::auth::JwtSettings {
@@ -132,6 +189,7 @@ impl Config {
                 .unwrap_or_default(),
             realtime_url: lookup("REALTIME_URL").filter(|u| !u.is_empty()),
             realtime_management_url: lookup("REALTIME_MANAGEMENT_URL").filter(|u| !u.is_empty()),
+            integrations,
         }
     }
 }

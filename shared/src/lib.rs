@@ -17,6 +17,8 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod domain;
+pub mod erasure;
+pub mod events;
 pub mod fulfilment;
 mod https;
 pub mod inventory;

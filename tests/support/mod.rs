@@ -460,6 +460,7 @@ pub fn sample_order(order_id: &str, sub: &str, lines: Vec<OrderLine>, now: &str)
         promotion: None,
         backorder_token: None,
         after_sales: Default::default(),
+        erased_at: None,
     }
 }
 

@@ -313,6 +313,7 @@ pub async fn checkout(app: &App, request: Request) -> Result<HttpResponse, ApiEr
         }),
         backorder_token: None,
         after_sales: Default::default(),
+        erased_at: None,
     };
     let body = serde_json::json!({
         "orderId": order.order_id,

@@ -5,6 +5,7 @@ pub mod carts;
 pub mod checkout;
 pub mod error;
 pub mod fulfilment;
+pub mod integrations;
 pub mod orders;
 pub mod payment_webhooks;
 pub mod payments;
@@ -140,6 +141,16 @@ endpoints! {
     GetCurrentCart / get_current_cart => "get-current-cart" => carts::current,
     ClaimCart / claim_cart => "claim-cart" => carts::claim,
     CreateRealtimeTicket / create_realtime_ticket => "create-realtime-ticket" => realtime::create_ticket,
+    ListWebhooks / list_webhooks => "list-webhooks" => integrations::list,
+    CreateWebhook / create_webhook => "create-webhook" => integrations::create,
+    GetWebhook / get_webhook => "get-webhook" => integrations::get,
+    UpdateWebhook / update_webhook => "update-webhook" => integrations::update,
+    DeleteWebhook / delete_webhook => "delete-webhook" => integrations::delete,
+    RotateWebhookSecret / rotate_webhook_secret => "rotate-webhook-secret" => integrations::rotate_secret,
+    ListWebhookDeliveries / list_webhook_deliveries => "list-webhook-deliveries" => integrations::deliveries,
+    RedeliverWebhook / redeliver_webhook => "redeliver-webhook" => integrations::redeliver,
+    EraseCustomer / erase_customer => "request-customer-erasure" => integrations::erase_customer,
+    GetCustomerErasure / get_customer_erasure => "get-customer-erasure" => integrations::get_erasure,
 }
 
 /// A function's whole life: build the clients once, then serve requests

@@ -52,6 +52,9 @@ pub struct OrderView {
     /// Until when the customer may ask for a return, once delivered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub returns_until: Option<String>,
+    /// When the customer's personal data was erased.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub erased_at: Option<String>,
 }
 
 /// The payment method as shown on an order: type, brand, last 4.
@@ -103,6 +106,7 @@ impl OrderView {
             created_at: o.created_at,
             updated_at: o.updated_at,
             returns_until,
+            erased_at: o.erased_at,
         }
     }
 }

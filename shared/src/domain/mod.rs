@@ -5,6 +5,8 @@ pub mod analytics;
 pub mod cart;
 pub mod checkout;
 pub mod countries;
+pub mod erasure;
+pub mod events;
 pub mod fulfilment;
 pub mod json_input;
 pub mod money;

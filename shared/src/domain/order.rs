@@ -343,6 +343,9 @@ pub struct Order {
     /// Returns and refunds after delivery.
     #[serde(default)]
     pub after_sales: super::returns::AfterSales,
+    /// When the customer's personal data was erased from the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erased_at: Option<String>,
 }
 
 impl Order {

@@ -573,6 +573,7 @@ mod tests {
             promotion: None,
             backorder_token: None,
             after_sales: Default::default(),
+            erased_at: None,
         }
     }
 

@@ -8,6 +8,7 @@
 pub mod after_sales;
 pub mod analytics;
 pub mod carts;
+pub mod erasures;
 pub mod fulfilment;
 pub mod idempotency;
 pub mod orders;
@@ -16,6 +17,7 @@ pub mod promotions;
 pub mod realtime;
 pub mod reports;
 pub mod shop;
+pub mod webhooks;
 pub mod workflow_steps;
 
 use std::collections::HashMap;

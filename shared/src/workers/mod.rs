@@ -9,7 +9,7 @@ pub mod payment;
 pub mod reserve_stock;
 pub mod shipping;
 
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use serde::Deserialize;
 use tracing::Instrument;
 
@@ -43,6 +43,12 @@ pub enum Worker {
     RefundPayment,
     MarkOrderFailed,
     WaitForStock,
+    /// Erases a customer's personal data (`crate::erasure`).
+    EraseCustomer,
+    /// Plans an event's webhook deliveries (`crate::webhooks::deliveries`).
+    PlanWebhookDeliveries,
+    /// Attempts one webhook delivery.
+    DeliverWebhook,
 }
 
 impl Worker {
@@ -55,6 +61,9 @@ impl Worker {
         Worker::RefundPayment,
         Worker::MarkOrderFailed,
         Worker::WaitForStock,
+        Worker::EraseCustomer,
+        Worker::PlanWebhookDeliveries,
+        Worker::DeliverWebhook,
     ];
 
     pub fn name(self) -> &'static str {
@@ -67,6 +76,9 @@ impl Worker {
             Worker::RefundPayment => "refund-payment",
             Worker::MarkOrderFailed => "mark-order-failed",
             Worker::WaitForStock => "wait-for-stock",
+            Worker::EraseCustomer => "erase-customer",
+            Worker::PlanWebhookDeliveries => "plan-webhook-deliveries",
+            Worker::DeliverWebhook => "deliver-webhook",
         }
     }
 
@@ -84,6 +96,35 @@ impl Worker {
             Worker::RefundPayment => payment::refund_payment(app, message).await,
             Worker::MarkOrderFailed => compensation::mark_order_failed(app, message).await,
             Worker::WaitForStock => backorders::wait_for_stock(app, message).await,
+            Worker::EraseCustomer | Worker::PlanWebhookDeliveries | Worker::DeliverWebhook => {
+                anyhow::bail!("{} does not take workflow steps", self.name())
+            }
+        }
+    }
+
+    /// Handles one message; `Ok(false)` when it is to come back later
+    /// (a webhook retry, hidden for its delay).
+    async fn message(self, app: &App, record: &SqsMessage) -> anyhow::Result<bool> {
+        let body = record.body.as_deref().unwrap_or_default();
+        match self {
+            Worker::EraseCustomer => {
+                let message: crate::erasure::ErasureMessage = serde_json::from_str(body)
+                    .map_err(|e| anyhow::anyhow!("the message is not an erasure request: {e}"))?;
+                crate::erasure::process(app, message).await?;
+                Ok(true)
+            }
+            Worker::PlanWebhookDeliveries => {
+                crate::webhooks::deliveries::plan(app, body).await?;
+                Ok(true)
+            }
+            Worker::DeliverWebhook => Ok(crate::webhooks::deliveries::deliver(app, record).await?
+                == crate::webhooks::deliveries::Disposition::Done),
+            _ => {
+                let message: StepMessage = serde_json::from_str(body)
+                    .map_err(|e| anyhow::anyhow!("the message is not a workflow step: {e}"))?;
+                self.step(app, message).await?;
+                Ok(true)
+            }
         }
     }
 
@@ -93,16 +134,15 @@ impl Worker {
         for record in event.records {
             let message_id = record.message_id.clone().unwrap_or_default();
             let span = tracing::info_span!("step", worker = self.name(), %message_id);
-            let outcome = async {
-                let body = record.body.as_deref().unwrap_or_default();
-                let message: StepMessage = serde_json::from_str(body)
-                    .map_err(|e| anyhow::anyhow!("the message is not a workflow step: {e}"))?;
-                self.step(app, message).await
-            }
-            .instrument(span)
-            .await;
-            if let Err(error) = outcome {
-                tracing::error!(worker = self.name(), %message_id, error = ?error, "step failed");
+            let outcome = self.message(app, &record).instrument(span).await;
+            let done = match outcome {
+                Ok(done) => done,
+                Err(error) => {
+                    tracing::error!(worker = self.name(), %message_id, error = ?error, "step failed");
+                    false
+                }
+            };
+            if !done {
                 let mut failure = BatchItemFailure::default();
                 failure.item_identifier = message_id;
                 failures.push(failure);

@@ -1,0 +1,6 @@
+//! `create-webhook`: see `shared::api::Endpoint::CreateWebhook`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::serve::create_webhook().await
+}

@@ -1,0 +1,6 @@
+//! `list-webhooks`: see `shared::api::Endpoint::ListWebhooks`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::api::serve::list_webhooks().await
+}
