@@ -342,6 +342,17 @@ impl LocalStack {
     ) -> anyhow::Result<Self> {
         let stack = provision::provision(root, sdk, stack_name).await?;
         let mut overrides = options.overrides.clone();
+        // Locally, webhook receivers run on loopback and nobody waits a day
+        // for a retry or a quarter of an hour for an erasure's next pass.
+        for (name, value) in [
+            ("WEBHOOKS_ALLOW_LOOPBACK", "true"),
+            ("WEBHOOK_RETRY_DELAYS", "1,2,4"),
+            ("ERASURE_RECHECK_SECONDS", "1"),
+        ] {
+            overrides
+                .entry(name.to_string())
+                .or_insert_with(|| value.to_string());
+        }
         // The WebSocket API's listener is bound first: the functions are
         // told its URLs, as the template tells them the API's in AWS.
         let realtime = match &stack.websocket {

@@ -1,6 +1,8 @@
 //! Creates in the emulator what `template.yaml` declares: DynamoDB tables
-//! (keys, indexes, TTL), SQS queues with their dead-letter queues, and the
-//! Step Functions state machines with their `DefinitionSubstitutions`.
+//! (keys, indexes, TTL), SQS queues with their dead-letter queues, the
+//! Step Functions state machines with their `DefinitionSubstitutions`, and
+//! the EventBridge buses with their rules (SQS targets only, as moto
+//! delivers no others).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -8,9 +10,9 @@ use std::path::Path;
 use anyhow::{anyhow, Context};
 use aws_config::SdkConfig;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
-    TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    LocalSecondaryIndex, Projection, ProjectionType, ScalarAttributeType, StreamSpecification,
+    StreamViewType, TimeToLiveSpecification,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
 use serde_yaml::{Mapping, Value};
@@ -103,6 +105,24 @@ async fn create_tables(
                                             .collect()
                                     }),
                             )
+                            .build(),
+                    )
+                    .build()?,
+            );
+        }
+        for index in seq(&props, "LocalSecondaryIndexes") {
+            let projection = get_value(index, "Projection")
+                .and_then(Value::as_mapping)
+                .and_then(|p| get_value(p, "ProjectionType"))
+                .and_then(Value::as_str)
+                .unwrap_or("ALL");
+            request = request.local_secondary_indexes(
+                LocalSecondaryIndex::builder()
+                    .index_name(field(index, "IndexName")?)
+                    .set_key_schema(Some(key_schema(seq(index, "KeySchema"))?))
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::from(projection))
                             .build(),
                     )
                     .build()?,
@@ -348,6 +368,99 @@ async fn create_secrets(
     Ok(())
 }
 
+/// A template value (an event pattern) as JSON, intrinsics resolved.
+fn json_of(template: &Template, value: &Value) -> anyhow::Result<serde_json::Value> {
+    Ok(match value {
+        Value::Tagged(_) => serde_json::Value::String(template.resolve(value)?),
+        Value::Mapping(m) => {
+            let mut object = serde_json::Map::new();
+            for (k, v) in m {
+                object.insert(scalar(k)?, json_of(template, v)?);
+            }
+            serde_json::Value::Object(object)
+        }
+        Value::Sequence(items) => serde_json::Value::Array(
+            items
+                .iter()
+                .map(|v| json_of(template, v))
+                .collect::<anyhow::Result<_>>()?,
+        ),
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) => serde_json::to_value(n.as_f64())?,
+        other => serde_json::Value::String(scalar(other)?),
+    })
+}
+
+/// Creates the event buses, then their rules with their SQS targets.
+async fn create_event_buses(
+    template: &mut Template,
+    sdk: &SdkConfig,
+    stack: &str,
+) -> anyhow::Result<()> {
+    let client = aws_sdk_eventbridge::Client::new(sdk);
+    for (id, _props) in template.resources_of("AWS::Events::EventBus") {
+        let name = format!("{stack}-{id}");
+        let arn = client
+            .create_event_bus()
+            .name(&name)
+            .send()
+            .await
+            .map_err(|e| crate::aws_error(&format!("creating event bus {name}"), e))?
+            .event_bus_arn
+            .unwrap_or_else(|| format!("arn:aws:events:us-east-1:123456789012:event-bus/{name}"));
+        template.set(
+            &id,
+            Resolved {
+                reference: name,
+                attributes: HashMap::from([("Arn".to_string(), arn)]),
+            },
+        );
+    }
+    for (id, props) in template.resources_of("AWS::Events::Rule") {
+        // Schedules are the scheduler's (`crate::scheduler`); only rules on
+        // a bus with an event pattern route events.
+        let (Some(bus), Some(pattern)) = (
+            get_value(&props, "EventBusName"),
+            get_value(&props, "EventPattern"),
+        ) else {
+            continue;
+        };
+        let bus = template.resolve(bus)?;
+        let pattern = json_of(template, pattern)?;
+        let name = format!("{stack}-{id}");
+        client
+            .put_rule()
+            .name(&name)
+            .event_bus_name(&bus)
+            .event_pattern(pattern.to_string())
+            .send()
+            .await
+            .map_err(|e| crate::aws_error(&format!("creating rule {name}"), e))?;
+        for target in seq(&props, "Targets") {
+            let arn = template.resolve(
+                get_value(target, "Arn").ok_or_else(|| anyhow!("{id}: a target without Arn"))?,
+            )?;
+            if !arn.starts_with("arn:aws:sqs:") {
+                anyhow::bail!("{id}: the local stack routes events to SQS queues only, not {arn}");
+            }
+            client
+                .put_targets()
+                .rule(&name)
+                .event_bus_name(&bus)
+                .targets(
+                    aws_sdk_eventbridge::types::Target::builder()
+                        .id(field(target, "Id")?)
+                        .arn(arn)
+                        .build()?,
+                )
+                .send()
+                .await
+                .map_err(|e| crate::aws_error(&format!("adding a target to rule {name}"), e))?;
+        }
+    }
+    Ok(())
+}
+
 /// Provisions a whole stack named `stack` from `root/template.yaml`.
 pub async fn provision(root: &Path, sdk: &SdkConfig, stack: &str) -> anyhow::Result<Stack> {
     let mut template = Template::load(&root.join("template.yaml"), stack)?;
@@ -355,6 +468,7 @@ pub async fn provision(root: &Path, sdk: &SdkConfig, stack: &str) -> anyhow::Res
     create_email_identities(&mut template, sdk).await?;
     create_secrets(&mut template, sdk, stack).await?;
     let queues = create_queues(&mut template, sdk, stack).await?;
+    create_event_buses(&mut template, sdk, stack).await?;
     create_state_machines(&mut template, sdk, root).await?;
     let functions = template.functions()?;
     let environments = functions

@@ -17,7 +17,7 @@ use shared::App;
 use crate::template::StreamSource;
 
 /// The functions that consume a stream, by binary name.
-pub const CONSUMERS: &[&str] = &["sales-analytics", "order-notifier"];
+pub const CONSUMERS: &[&str] = &["sales-analytics", "order-notifier", "publish-domain-events"];
 
 /// How long an idle shard waits before it is read again (Lambda polls a
 /// shard about four times a second).
@@ -28,6 +28,8 @@ pub enum Consumer {
     SalesAnalytics(App),
     /// Posts through the `@connections` API at `REALTIME_MANAGEMENT_URL`.
     OrderNotifier(App, shared::realtime::Connections),
+    /// Publishes to the bus named by `EVENT_BUS_NAME`.
+    DomainEvents(App, shared::events::EventBus),
 }
 
 impl Consumer {
@@ -44,6 +46,10 @@ impl Consumer {
                 let connections = shared::realtime::Connections::new(sdk, &endpoint);
                 Ok(Self::OrderNotifier(app, connections))
             }
+            "publish-domain-events" => {
+                let bus = shared::events::EventBus::new(sdk, &app.config);
+                Ok(Self::DomainEvents(app, bus))
+            }
             other => Err(anyhow!("no stream consumer is named {other}")),
         }
     }
@@ -52,12 +58,15 @@ impl Consumer {
         match self {
             Self::SalesAnalytics(_) => "sales-analytics",
             Self::OrderNotifier(..) => "order-notifier",
+            Self::DomainEvents(..) => "publish-domain-events",
         }
     }
 
     fn app(&self) -> &App {
         match self {
-            Self::SalesAnalytics(app) | Self::OrderNotifier(app, _) => app,
+            Self::SalesAnalytics(app)
+            | Self::OrderNotifier(app, _)
+            | Self::DomainEvents(app, _) => app,
         }
     }
 
@@ -68,6 +77,7 @@ impl Consumer {
             Self::OrderNotifier(app, connections) => {
                 shared::realtime::notify(app, connections, event).await
             }
+            Self::DomainEvents(_, bus) => shared::events::publish(bus, event).await,
         }
     }
 }

@@ -20,7 +20,6 @@ use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use crate::domain::erasure::{ErasureRecord, ErasureStatus};
 use crate::domain::events::{self, DomainEvent, StockMovement};
 use crate::domain::product::Product;
-use crate::App;
 
 /// EventBridge takes at most ten entries a call.
 const ENTRIES_PER_CALL: usize = 10;
@@ -125,19 +124,31 @@ impl EventBus {
     }
 }
 
-/// Which table a record's stream belongs to (the ARN names it).
-fn table_of<'a>(app: &'a App, record: &EventRecord) -> Option<&'a str> {
-    let arn = record.event_source_arn.as_deref()?;
-    let tables = &app.config.tables;
-    [
-        &tables.orders,
-        &tables.products,
-        &tables.inventory_ledger,
-        &tables.erasures,
-    ]
-    .into_iter()
-    .find(|name| arn.contains(&format!(":table/{name}/stream/")))
-    .map(String::as_str)
+/// The kinds of item whose changes become events.
+#[derive(Debug, PartialEq, Eq)]
+enum Source {
+    Order,
+    Product,
+    StockMovement,
+    Erasure,
+}
+
+/// What a record is about, told by its keys (each table's key differs),
+/// so the function needs no table names to read its streams.
+fn source_of(record: &EventRecord) -> Option<Source> {
+    let keys = &record.change.keys;
+    let has = |name: &str| keys.get(name).is_some();
+    if has("orderId") {
+        Some(Source::Order)
+    } else if has("sku") && has("entryId") {
+        Some(Source::StockMovement)
+    } else if has("sku") {
+        Some(Source::Product)
+    } else if has("customerSub") {
+        Some(Source::Erasure)
+    } else {
+        None
+    }
 }
 
 /// The attribute `name` of an image, when it is a string.
@@ -149,21 +160,20 @@ fn string_attribute(image: &serde_dynamo::Item, name: &str) -> Option<String> {
 }
 
 /// The events one stream record reports.
-pub fn record_events(app: &App, record: &EventRecord) -> anyhow::Result<Vec<DomainEvent>> {
+pub fn record_events(record: &EventRecord) -> anyhow::Result<Vec<DomainEvent>> {
     if record.event_name == "REMOVE" || record.change.new_image.is_empty() {
         return Ok(Vec::new());
     }
     let new_image = &record.change.new_image;
     let old_image = &record.change.old_image;
-    let tables = &app.config.tables;
-    match table_of(app, record) {
-        Some(t) if t == tables.orders => {
+    match source_of(record) {
+        Some(Source::Order) => {
             let Some((old, new)) = crate::analytics::order_images(record)? else {
                 return Ok(Vec::new());
             };
             Ok(events::order_events(old.as_ref(), &new))
         }
-        Some(t) if t == tables.inventory_ledger => {
+        Some(Source::StockMovement) => {
             if !old_image.is_empty() {
                 return Ok(Vec::new());
             }
@@ -171,7 +181,7 @@ pub fn record_events(app: &App, record: &EventRecord) -> anyhow::Result<Vec<Doma
                 .map_err(|e| anyhow::anyhow!("reading a ledger entry: {e}"))?;
             Ok(vec![events::stock_adjusted(&movement)])
         }
-        Some(t) if t == tables.products => {
+        Some(Source::Product) => {
             // Low when the sparse `lowStock` attribute appears.
             let (Some(since), None) = (
                 string_attribute(new_image, "lowStockSince"),
@@ -186,7 +196,7 @@ pub fn record_events(app: &App, record: &EventRecord) -> anyhow::Result<Vec<Doma
                 .map_err(|e| anyhow::anyhow!("reading a product: {e}"))?;
             Ok(vec![events::stock_low(&product, &since)])
         }
-        Some(t) if t == tables.erasures => {
+        Some(Source::Erasure) => {
             let new: ErasureRecord = serde_dynamo::from_item(new_image.clone())
                 .map_err(|e| anyhow::anyhow!("reading an erasure: {e}"))?;
             let was_complete = string_attribute(old_image, "status").as_deref() == Some("COMPLETE");
@@ -195,7 +205,7 @@ pub fn record_events(app: &App, record: &EventRecord) -> anyhow::Result<Vec<Doma
             }
             Ok(events::customer_erased(&new).into_iter().collect())
         }
-        _ => anyhow::bail!(
+        None => anyhow::bail!(
             "a record from a stream this consumer does not read: {}",
             record.event_source_arn.as_deref().unwrap_or("no ARN")
         ),
@@ -203,12 +213,12 @@ pub fn record_events(app: &App, record: &EventRecord) -> anyhow::Result<Vec<Doma
 }
 
 /// Publishes the events of a batch of stream records, in order.
-pub async fn publish(app: &App, bus: &EventBus, event: Event) -> DynamoDbEventResponse {
+pub async fn publish(bus: &EventBus, event: Event) -> DynamoDbEventResponse {
     let mut response = DynamoDbEventResponse::default();
     let mut pending: Vec<(usize, DomainEvent)> = Vec::new();
     let mut unreadable = None;
     for (index, record) in event.records.iter().enumerate() {
-        match record_events(app, record) {
+        match record_events(record) {
             Ok(events) => pending.extend(events.into_iter().map(|e| (index, e))),
             Err(e) => {
                 tracing::error!(
@@ -251,12 +261,11 @@ pub async fn publish(app: &App, bus: &EventBus, event: Event) -> DynamoDbEventRe
 pub async fn run_publisher() -> Result<(), lambda_runtime::Error> {
     crate::telemetry::init();
     let sdk = crate::app::sdk_config().await;
-    let app = App::new(crate::Config::from_env(), &sdk)?;
-    let bus = EventBus::new(&sdk, &app.config);
-    let (app, bus) = (&app, &bus);
+    let bus = EventBus::new(&sdk, &crate::Config::from_env());
+    let bus = &bus;
     lambda_runtime::run(lambda_runtime::service_fn(
         move |event: lambda_runtime::LambdaEvent<Event>| async move {
-            Ok::<_, lambda_runtime::Error>(publish(app, bus, event.payload).await)
+            Ok::<_, lambda_runtime::Error>(publish(bus, event.payload).await)
         },
     ))
     .await

@@ -52,9 +52,7 @@ impl SubscriptionView {
         Self {
             state,
             secret: with_secret.then(|| s.secret.clone()),
-            previous_secret_expires_at: s
-                .previous_secret_expires_at
-                .filter(|until| *until > now),
+            previous_secret_expires_at: s.previous_secret_expires_at.filter(|until| *until > now),
             webhook_id: s.webhook_id,
             url: s.url,
             description: s.description,
@@ -158,9 +156,7 @@ async fn checked_url(app: &App, url: &str) -> Result<String, ApiError> {
     let allow_loopback = app.config.integrations.webhooks_allow_loopback;
     match outbound::check_url(url, allow_loopback).await {
         Ok(_) => Ok(url.to_string()),
-        Err(UrlRefused::Invalid(message)) if !url.contains("://") => {
-            Err(invalid("url", &message))
-        }
+        Err(UrlRefused::Invalid(message)) if !url.contains("://") => Err(invalid("url", &message)),
         Err(refused) => Err(ApiError::Unprocessable {
             code: "webhook_url_refused",
             message: refused.to_string(),
@@ -230,7 +226,10 @@ pub async fn create(app: &App, request: Request) -> Result<HttpResponse, ApiErro
 pub async fn get(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
     require_admin(&request)?;
     let subscription = load(app, &webhook_id(&request)?).await?;
-    Ok(json(StatusCode::OK, &SubscriptionView::of(subscription, false)))
+    Ok(json(
+        StatusCode::OK,
+        &SubscriptionView::of(subscription, false),
+    ))
 }
 
 /// Applies a change to the stored subscription, re-reading on a race.

@@ -167,9 +167,8 @@ pub fn order_events(old: Option<&Order>, new: &Order) -> Vec<DomainEvent> {
                 }),
             ));
         }
-        let was_waiting = was.is_none_or(|r| {
-            matches!(r.status, ReturnStatus::Requested | ReturnStatus::Approved)
-        });
+        let was_waiting = was
+            .is_none_or(|r| matches!(r.status, ReturnStatus::Requested | ReturnStatus::Approved));
         if was_waiting && matches!(ret.status, ReturnStatus::Receiving | ReturnStatus::Refunded) {
             events.push(DomainEvent::about_order(
                 EventType::ReturnReceived,

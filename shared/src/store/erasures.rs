@@ -121,10 +121,7 @@ impl Store {
             .expression_attribute_values(":shipping", shipping)
             .expression_attribute_values(":billing", billing)
             .expression_attribute_values(":tracking", tracking)
-            .expression_attribute_values(
-                ":now",
-                s(erased.erased_at.clone().unwrap_or_default()),
-            )
+            .expression_attribute_values(":now", s(erased.erased_at.clone().unwrap_or_default()))
             .expression_attribute_values(":read", s(&read.updated_at))
             .send()
             .await;

@@ -92,8 +92,7 @@ pub fn refused_address(ip: IpAddr, allow_loopback: bool) -> Option<&'static str>
                 return Some("a private (unique local) address");
             }
             // Documentation (2001:db8::/32) and discard (100::/64) prefixes.
-            if segments[0] == 0x2001 && segments[1] == 0xdb8 || segments[..4] == [0x100, 0, 0, 0]
-            {
+            if segments[0] == 0x2001 && segments[1] == 0xdb8 || segments[..4] == [0x100, 0, 0, 0] {
                 return Some("a reserved address");
             }
             None
@@ -399,7 +398,10 @@ mod tests {
         assert!(parse_url("https://user:pw@hooks.example.com/x", false).is_err());
         assert!(parse_url("ftp://hooks.example.com/x", true).is_err());
         let target = parse_url("https://Hooks.Example.com:8443/x", false).unwrap();
-        assert_eq!((target.host.as_str(), target.port), ("hooks.example.com", 8443));
+        assert_eq!(
+            (target.host.as_str(), target.port),
+            ("hooks.example.com", 8443)
+        );
     }
 
     #[test]
