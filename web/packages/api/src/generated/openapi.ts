@@ -1311,6 +1311,192 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook subscriptions
+         * @description Every subscription, newest first. Requires the `admin` group. Secrets are never listed.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe a URL to domain events
+         * @description Every event of the chosen types is POSTed to the URL, signed as the
+         *     Standard Webhooks specification says (`webhook-id`,
+         *     `webhook-timestamp`, `webhook-signature`), at least once, retried
+         *     with exponential backoff for about a day. The signing secret is in
+         *     this answer only. The URL must be `https` and its host must resolve
+         *     to public addresses only: a loopback, private, link-local, shared or
+         *     metadata address is 422 `webhook_url_refused` (and is checked again
+         *     at every delivery). Requires the `admin` group.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id (a UUID). A value that is not a UUID answers 404. */
+                webhookId: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        /** Get a webhook subscription */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook subscription
+         * @description Stops deliveries at once; deliveries still queued are dropped. Deleting twice is 404 the second time.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook subscription
+         * @description Changes the fields sent. Activating a failing subscription makes it
+         *     active again (deliveries resume with the next event). A new URL is
+         *     checked as at creation.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/admin/webhooks/{webhookId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id (a UUID). A value that is not a UUID answers 404. */
+                webhookId: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a subscription's signing secret
+         * @description Issues a new secret, shown in this answer only. For 24 hours every
+         *     delivery carries two signatures, by the new secret and by the one it
+         *     replaces, so the receiver can switch without losing events.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id (a UUID). A value that is not a UUID answers 404. */
+                webhookId: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A subscription's recent deliveries
+         * @description Newest first, with every attempt's status code. Deliveries are kept for 30 days.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id (a UUID). A value that is not a UUID answers 404. */
+                webhookId: components["parameters"]["WebhookIdPath"];
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver an event to a subscription again
+         * @description Queues one more attempt with the same `webhook-id`, whatever the
+         *     delivery's outcome so far; the receiver deduplicates on it. 409
+         *     `payload_erased` when the event carried a customer's personal data
+         *     that has since been erased.
+         */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/customers/{customerSub}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's `sub` in the user pool (letters, digits and `-_.:@`, up to 128). Anything else answers 404. */
+                customerSub: components["parameters"]["CustomerSubPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a customer's personal data
+         * @description Removes the customer's name, e-mail, phone and addresses from their
+         *     orders, carts, returns and webhook deliveries, keeping amounts,
+         *     lines, dates and order numbers. Orders still in progress are erased
+         *     once they end. The work is queued: poll
+         *     `GET /admin/customers/{customerSub}/erasure`. Asking again is
+         *     harmless; the user service's `UserErasureRequested` event does the
+         *     same. When it is done the service publishes `CustomerErased`.
+         *     Requires the `admin` group.
+         */
+        post: operations["eraseCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/customers/{customerSub}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's `sub` in the user pool (letters, digits and `-_.:@`, up to 128). Anything else answers 404. */
+                customerSub: components["parameters"]["CustomerSubPath"];
+            };
+            cookie?: never;
+        };
+        /** Where a customer's erasure stands */
+        get: operations["getCustomerErasure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1322,7 +1508,7 @@ export interface components {
                  * @description A stable, machine-readable code; the HTTP status follows from it.
                  * @enum {string}
                  */
-                code: "missing_body" | "malformed_json" | "invalid_body" | "invalid_field" | "invalid_limit" | "invalid_filter" | "invalid_status" | "invalid_date" | "idempotency_key_required" | "invalid_idempotency_key" | "missing_path_parameter" | "invalid_signature" | "invalid_event" | "unauthorized" | "forbidden" | "not_found" | "not_acceptable" | "payload_too_large" | "sku_exists" | "stock_below_reserved" | "insufficient_stock" | "cart_checked_out" | "cart_busy" | "cart_changed" | "items_unavailable" | "order_shipped" | "order_closed" | "order_busy" | "not_awaiting_fulfilment" | "shipment_refused" | "settings_changed" | "not_shipped" | "not_delivered" | "not_paid" | "order_refunded" | "return_window_closed" | "return_decided" | "return_not_approved" | "refund_declined" | "promotion_exists" | "shipping_address_required" | "shipping_option_required" | "shipping_price_changed" | "destination_not_served" | "total_changed" | "tax_changed" | "shipping_option_unavailable" | "promotion_inactive" | "promotion_not_started" | "promotion_expired" | "promotion_used_up" | "promotion_already_used" | "promotion_minimum_not_met" | "promotion_not_eligible" | "promotion_currency" | "promotion_not_applicable" | "unknown_sku" | "total_too_large" | "cart_empty" | "idempotency_key_reused" | "promotion_not_found" | "invalid_return" | "incomplete_tracking" | "refund_exceeds_remaining" | "invalid_cursor" | "invalid_range" | "sku_mismatch" | "code_mismatch" | "card_data_not_accepted" | "invalid_shipping_option" | "unknown_country" | "unavailable" | "internal";
+                code: "missing_body" | "malformed_json" | "invalid_body" | "invalid_field" | "invalid_limit" | "invalid_filter" | "invalid_status" | "invalid_date" | "idempotency_key_required" | "invalid_idempotency_key" | "missing_path_parameter" | "invalid_signature" | "invalid_event" | "unauthorized" | "forbidden" | "not_found" | "not_acceptable" | "payload_too_large" | "sku_exists" | "stock_below_reserved" | "insufficient_stock" | "cart_checked_out" | "cart_busy" | "cart_changed" | "items_unavailable" | "order_shipped" | "order_closed" | "order_busy" | "not_awaiting_fulfilment" | "shipment_refused" | "settings_changed" | "not_shipped" | "not_delivered" | "not_paid" | "order_refunded" | "return_window_closed" | "return_decided" | "return_not_approved" | "refund_declined" | "promotion_exists" | "shipping_address_required" | "shipping_option_required" | "shipping_price_changed" | "destination_not_served" | "total_changed" | "tax_changed" | "payload_erased" | "shipping_option_unavailable" | "promotion_inactive" | "promotion_not_started" | "promotion_expired" | "promotion_used_up" | "promotion_already_used" | "promotion_minimum_not_met" | "promotion_not_eligible" | "promotion_currency" | "promotion_not_applicable" | "unknown_sku" | "total_too_large" | "cart_empty" | "idempotency_key_reused" | "promotion_not_found" | "invalid_return" | "incomplete_tracking" | "refund_exceeds_remaining" | "invalid_cursor" | "invalid_range" | "sku_mismatch" | "code_mismatch" | "card_data_not_accepted" | "invalid_shipping_option" | "unknown_country" | "webhook_url_refused" | "unavailable" | "internal";
                 /** @description A human-readable explanation, safe to show; for `invalid_field` it is `"<field>: <rule>"`. */
                 message: string;
                 /**
@@ -1516,6 +1702,107 @@ export interface components {
         LedgerPage: {
             items: components["schemas"]["LedgerEntry"][];
             nextCursor: components["schemas"]["NextCursor"];
+        };
+        /**
+         * @description The type of a domain event the service publishes; `docs/events.md` is the catalogue, with each type's JSON Schema.
+         * @enum {string}
+         */
+        DomainEventType: "OrderPlaced" | "OrderPaid" | "OrderPaymentFailed" | "OrderRejected" | "OrderBackordered" | "OrderShipped" | "OrderDelivered" | "OrderCancelled" | "RefundIssued" | "ReturnRequested" | "ReturnReceived" | "StockAdjusted" | "StockLow" | "CustomerErased";
+        /**
+         * Format: uri
+         * @description An `https` URL whose host resolves to public addresses only.
+         * @example https://hooks.example.com/order-service
+         */
+        WebhookUrl: string;
+        CreateWebhookRequest: {
+            url: components["schemas"]["WebhookUrl"];
+            eventTypes: components["schemas"]["DomainEventType"][];
+            description?: string;
+            /** @default true */
+            active: boolean;
+        };
+        UpdateWebhookRequest: {
+            url?: components["schemas"]["WebhookUrl"];
+            eventTypes?: components["schemas"]["DomainEventType"][];
+            description?: string;
+            active?: boolean;
+        };
+        WebhookSubscription: {
+            /** Format: uuid */
+            webhookId: string;
+            url: string;
+            description: string;
+            eventTypes: components["schemas"]["DomainEventType"][];
+            /** @description Whether events are delivered to it; an administrator switches it off and on. */
+            active: boolean;
+            /**
+             * @description PAUSED when switched off; FAILING when a delivery exhausted its
+             *     retries (deliveries continue; activating it again clears the
+             *     mark, and so does a delivery that succeeds).
+             * @enum {string}
+             */
+            state: "ACTIVE" | "PAUSED" | "FAILING";
+            failingSince: components["schemas"]["Timestamp"] | null;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            secretRotatedAt: components["schemas"]["Timestamp"] | null;
+            /** @description Until then deliveries are signed by the previous secret too. */
+            previousSecretExpiresAt: components["schemas"]["Timestamp"] | null;
+        };
+        WebhookSubscriptionWithSecret: components["schemas"]["WebhookSubscription"] & {
+            /** @description The signing secret (`whsec_` and 32 bytes in base64), shown only in this answer. */
+            secret: string;
+        };
+        WebhookAttempt: {
+            at: components["schemas"]["Timestamp"];
+            /** @description The receiver's HTTP status; null when no answer came. */
+            statusCode: number | null;
+            /** @description Why no answer came (refused address, timeout, connection error). */
+            error: string | null;
+            durationMs: number;
+        };
+        WebhookDelivery: {
+            deliveryId: string;
+            /** Format: uuid */
+            webhookId: string;
+            /**
+             * Format: uuid
+             * @description The event's id, sent as `webhook-id`; the same on every attempt.
+             */
+            eventId: string;
+            eventType: components["schemas"]["DomainEventType"];
+            /**
+             * @description FAILED once every retry failed (the delivery is then in the dead-letter queue).
+             * @enum {string}
+             */
+            status: "PENDING" | "DELIVERED" | "FAILED";
+            /** @description The most recent attempts (up to 20), oldest first. */
+            attempts: components["schemas"]["WebhookAttempt"][];
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            nextAttemptAt: components["schemas"]["Timestamp"] | null;
+            /** @description The event named a customer since erased; it can no longer be redelivered. */
+            payloadErased: boolean;
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        CustomerErasure: {
+            customerSub: string;
+            /**
+             * @description PENDING while queued or while an order of the customer is still in progress.
+             * @enum {string}
+             */
+            status: "PENDING" | "COMPLETE";
+            /** @enum {string} */
+            source: "ADMIN" | "USER_SERVICE";
+            requestedAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            completedAt: components["schemas"]["Timestamp"] | null;
+            ordersErased: number;
+            /** @description Orders still in progress; each is erased once it ends. */
+            ordersWaiting: number;
         };
         /** @description Pass as `?cursor=` to get the next page; null on the last page. */
         NextCursor: string | null;
@@ -2160,6 +2447,12 @@ export interface components {
              *     `return_window_closed`.
              */
             returnsUntil?: string;
+            /**
+             * @description Set once the customer's personal data was erased: `customer` then
+             *     holds empty strings, and the addresses keep only their country
+             *     and region (the tax records need them).
+             */
+            erasedAt?: components["schemas"]["Timestamp"];
         };
         Shipment: {
             carrier: string;
@@ -2531,6 +2824,36 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description No subscription has this id. */
+        WebhookNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+            };
+        };
+        /**
+         * @description `webhook_url_refused`: the URL is not `https`, its host does not
+         *     resolve, or it resolves to a loopback, private, link-local, shared
+         *     or metadata address.
+         */
+        WebhookUrlRefused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "webhook_url_refused",
+                 *         "message": "the host resolves to a private address (10.0.0.7)"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description `invalid_cursor`: the cursor was not issued by this listing. */
         InvalidCursor: {
             headers: {
@@ -2607,6 +2930,10 @@ export interface components {
          * @example 5f0c1b8e-3d2a-4c1e-9b7a-2f4e6d8c0a11
          */
         CartIdPath: string;
+        /** @description The subscription's id (a UUID). A value that is not a UUID answers 404. */
+        WebhookIdPath: string;
+        /** @description The customer's `sub` in the user pool (letters, digits and `-_.:@`, up to 128). Anything else answers 404. */
+        CustomerSubPath: string;
         /**
          * @description The order's id (a UUID). A value that is not a UUID answers 404.
          * @example 0193f7a2-8c4d-7e21-b5a0-4c3d2e1f0a9b
@@ -5929,6 +6256,342 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookSubscription"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The subscription, with its signing secret (shown this once). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
+                };
+            };
+            /** @description `invalid_field` (which field and why), `missing_body`, `malformed_json` or `invalid_body`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["WebhookUrlRefused"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id (a UUID). A value that is not a UUID answers 404. */
+                webhookId: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["WebhookNotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id (a UUID). A value that is not a UUID answers 404. */
+                webhookId: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["WebhookNotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id (a UUID). A value that is not a UUID answers 404. */
+                webhookId: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            /** @description `invalid_field` (which field and why), `missing_body`, `malformed_json` or `invalid_body`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["WebhookNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["WebhookUrlRefused"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id (a UUID). A value that is not a UUID answers 404. */
+                webhookId: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription, with its new signing secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["WebhookNotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size, an integer from 1 to 100 (default 20). Otherwise 400 `invalid_limit`. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description The opaque `nextCursor` (base64url) of the previous page of the same
+                 *     listing. A cursor this listing did not issue (another listing's,
+                 *     another customer's, or made up) is 422 `invalid_cursor`.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The subscription's id (a UUID). A value that is not a UUID answers 404. */
+                webhookId: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description `invalid_limit`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["WebhookNotFound"];
+            422: components["responses"]["InvalidCursor"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id (a UUID). A value that is not a UUID answers 404. */
+                webhookId: components["parameters"]["WebhookIdPath"];
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `not_found`: no such subscription, or no such delivery of it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_erased`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    eraseCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's `sub` in the user pool (letters, digits and `-_.:@`, up to 128). Anything else answers 404. */
+                customerSub: components["parameters"]["CustomerSubPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The erasure, as it stands. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerErasure"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCustomerErasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's `sub` in the user pool (letters, digits and `-_.:@`, up to 128). Anything else answers 404. */
+                customerSub: components["parameters"]["CustomerSubPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The erasure. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerErasure"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `not_found`: no erasure was asked for this customer. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };

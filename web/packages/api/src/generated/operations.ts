@@ -115,6 +115,11 @@ export const operations = {
     "path": "/admin/shipping-options",
     "query": []
   },
+  "createWebhook": {
+    "method": "POST",
+    "path": "/admin/webhooks",
+    "query": []
+  },
   "deactivatePromotion": {
     "method": "DELETE",
     "path": "/admin/promotions/{code}",
@@ -130,6 +135,16 @@ export const operations = {
     "path": "/admin/tax-rates/{rateId}",
     "query": []
   },
+  "deleteWebhook": {
+    "method": "DELETE",
+    "path": "/admin/webhooks/{webhookId}",
+    "query": []
+  },
+  "eraseCustomer": {
+    "method": "POST",
+    "path": "/admin/customers/{customerSub}/erase",
+    "query": []
+  },
   "getCart": {
     "method": "GET",
     "path": "/carts/{cartId}",
@@ -138,6 +153,11 @@ export const operations = {
   "getCurrentCart": {
     "method": "GET",
     "path": "/carts/current",
+    "query": []
+  },
+  "getCustomerErasure": {
+    "method": "GET",
+    "path": "/admin/customers/{customerSub}/erasure",
     "query": []
   },
   "getCustomersReport": {
@@ -209,6 +229,11 @@ export const operations = {
       "cursor"
     ]
   },
+  "getWebhook": {
+    "method": "GET",
+    "path": "/admin/webhooks/{webhookId}",
+    "query": []
+  },
   "listFulfilmentQueue": {
     "method": "GET",
     "path": "/admin/fulfilment",
@@ -279,6 +304,19 @@ export const operations = {
     "path": "/admin/tax-rates",
     "query": []
   },
+  "listWebhookDeliveries": {
+    "method": "GET",
+    "path": "/admin/webhooks/{webhookId}/deliveries",
+    "query": [
+      "limit",
+      "cursor"
+    ]
+  },
+  "listWebhooks": {
+    "method": "GET",
+    "path": "/admin/webhooks",
+    "query": []
+  },
   "paymentWebhook": {
     "method": "POST",
     "path": "/webhooks/payments",
@@ -292,6 +330,11 @@ export const operations = {
   "receiveReturn": {
     "method": "POST",
     "path": "/admin/orders/{orderId}/returns/{returnId}/receive",
+    "query": []
+  },
+  "redeliverWebhook": {
+    "method": "POST",
+    "path": "/admin/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver",
     "query": []
   },
   "refundOrder": {
@@ -317,6 +360,11 @@ export const operations = {
   "requestReturn": {
     "method": "POST",
     "path": "/orders/{orderId}/returns",
+    "query": []
+  },
+  "rotateWebhookSecret": {
+    "method": "POST",
+    "path": "/admin/webhooks/{webhookId}/rotate-secret",
     "query": []
   },
   "runLowStockReport": {
@@ -362,6 +410,11 @@ export const operations = {
   "updateShopSettings": {
     "method": "PUT",
     "path": "/admin/settings",
+    "query": []
+  },
+  "updateWebhook": {
+    "method": "PATCH",
+    "path": "/admin/webhooks/{webhookId}",
     "query": []
   }
 } as const;
