@@ -332,3 +332,50 @@ fn event_record(record: Record, stream_arn: &str) -> EventRecord {
     }
     out
 }
+
+/// Every record a table's stream holds now, shard by shard in order, as
+/// Lambda would hand them over: what a test replays to show that handling
+/// a record twice changes nothing.
+pub async fn read_all(
+    streams: &aws_sdk_dynamodbstreams::Client,
+    stream_arn: &str,
+) -> anyhow::Result<Vec<EventRecord>> {
+    let description = streams
+        .describe_stream()
+        .stream_arn(stream_arn)
+        .send()
+        .await
+        .map_err(|e| crate::aws_error("describing the stream", e))?
+        .stream_description
+        .ok_or_else(|| anyhow!("the stream has no description"))?;
+    let mut records = Vec::new();
+    for shard in description.shards.unwrap_or_default() {
+        let Some(shard_id) = shard.shard_id else {
+            continue;
+        };
+        let mut iterator = streams
+            .get_shard_iterator()
+            .stream_arn(stream_arn)
+            .shard_id(&shard_id)
+            .shard_iterator_type(ShardIteratorType::TrimHorizon)
+            .send()
+            .await
+            .map_err(|e| crate::aws_error("getting a shard iterator", e))?
+            .shard_iterator;
+        while let Some(current) = iterator {
+            let out = streams
+                .get_records()
+                .shard_iterator(current)
+                .send()
+                .await
+                .map_err(|e| crate::aws_error("reading the stream", e))?;
+            let batch = out.records.unwrap_or_default();
+            if batch.is_empty() {
+                break;
+            }
+            records.extend(batch.into_iter().map(|r| event_record(r, stream_arn)));
+            iterator = out.next_shard_iterator;
+        }
+    }
+    Ok(records)
+}

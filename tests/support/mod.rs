@@ -2,6 +2,7 @@
 //! queues, state machine, gateway, workers) in one shared emulator, so tests
 //! run in parallel without seeing each other's data.
 
+pub mod integration;
 pub mod label;
 pub mod realtime;
 pub mod stripe_fake;

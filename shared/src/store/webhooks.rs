@@ -38,7 +38,9 @@ pub struct Subscription {
     pub description: String,
     pub event_types: Vec<EventType>,
     pub active: bool,
-    #[serde(default)]
+    /// Absent (never null) when not failing: the store sets it with
+    /// `if_not_exists`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failing_since: Option<String>,
     pub secret: String,
     #[serde(default)]

@@ -10,6 +10,7 @@ export type { components, paths, operations as OperationTypes } from "./generate
 export * from "./hooks/keys";
 export * from "./hooks/carts";
 export * from "./hooks/catalog";
+export * from "./hooks/customerErasure";
 export * from "./hooks/fulfilment";
 export * from "./hooks/inventory";
 export * from "./hooks/myOrders";
@@ -22,3 +23,4 @@ export * from "./hooks/reports";
 export * from "./hooks/returns";
 export * from "./hooks/settings";
 export * from "./hooks/shipping";
+export * from "./hooks/webhooks";

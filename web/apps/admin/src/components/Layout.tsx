@@ -13,6 +13,7 @@ const NAV = [
   { to: "/shipping-options", label: "Shipping options" },
   { to: "/tax-rates", label: "Tax rates" },
   { to: "/reports", label: "Reports" },
+  { to: "/webhooks", label: "Webhooks" },
   { to: "/settings", label: "Settings" },
 ];
 

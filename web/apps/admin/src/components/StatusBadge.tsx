@@ -19,6 +19,13 @@ const TONE: Record<string, string> = {
   capture: "success",
   decline: "danger",
   refund: "warning",
+  // Webhook subscriptions and their deliveries (PENDING and DELIVERED read as an order's do).
+  ACTIVE: "success",
+  PAUSED: "neutral",
+  FAILING: "danger",
+  FAILED: "danger",
+  // A customer's erasure.
+  COMPLETE: "success",
 };
 
 /** A status as a word (never colour alone). */
