@@ -45,7 +45,8 @@ pub struct Integrations {
     /// Where a delivery goes after its last retry (`WEBHOOK_DLQ_URL`).
     pub webhook_dlq_url: Option<String>,
     /// Seconds before each retry (`WEBHOOK_RETRY_DELAYS`, comma-separated;
-    /// by default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, about a day).
+    /// by default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h: eight attempts
+    /// over about 27.6 hours).
     pub webhook_retry_delays: Vec<i32>,
     /// Lets subscriptions use `http://` on a loopback address
     /// (`WEBHOOKS_ALLOW_LOOPBACK=true`); only the local stack sets it.

@@ -3,8 +3,9 @@
 //! into domain events (`crate::domain::events`) on the service's
 //! EventBridge bus.
 //!
-//! Events leave in the order of their records. Entries `PutEvents` reports
-//! as failed are sent again (three times, backing off); if some still
+//! Events leave in the order of their records. When `PutEvents` reports
+//! an entry failed, it and every entry after it are sent again (three
+//! times, backing off), so none overtakes another; if some still
 //! fail, the batch reports the first record with an unpublished event as
 //! failed, so Lambda retries from there and, past the mapping's retries,
 //! sends it to the on-failure queue, where an alarm sees it. A record
@@ -85,22 +86,27 @@ impl EventBus {
                 {
                     Ok(out) => {
                         let results = out.entries.unwrap_or_default();
-                        let mut still = Vec::new();
-                        for (position, &i) in pending.iter().enumerate() {
+                        // From the first failed entry on, everything is sent
+                        // again, so no event overtakes one before it (the
+                        // ones sent twice keep their ids).
+                        let first_failed = pending.iter().enumerate().position(|(position, _)| {
                             match results.get(position) {
-                                Some(r) if r.error_code.is_none() && r.event_id.is_some() => {}
+                                Some(r) if r.error_code.is_none() && r.event_id.is_some() => false,
                                 Some(r) => {
                                     last_error = Some(anyhow::anyhow!(
                                         "{}: {}",
                                         r.error_code.as_deref().unwrap_or("no event id"),
                                         r.error_message.as_deref().unwrap_or("")
                                     ));
-                                    still.push(i);
+                                    true
                                 }
-                                None => still.push(i),
+                                None => true,
                             }
-                        }
-                        pending = still;
+                        });
+                        pending = match first_failed {
+                            Some(position) => pending[position..].to_vec(),
+                            None => Vec::new(),
+                        };
                     }
                     Err(e) => {
                         last_error = Some(anyhow::anyhow!(

@@ -211,16 +211,23 @@ pub fn order_events(old: Option<&Order>, new: &Order) -> Vec<DomainEvent> {
         }
     }
     // The workflow's own refund (a cancellation or a failure after the
-    // charge) is kept on the payment record.
-    let refunded_before = old
-        .and_then(|o| o.payment_record.as_ref())
-        .is_some_and(|p| p.status == PaymentStatus::Refunded);
+    // charge) is kept on the payment record only; refunds after delivery
+    // are the entries above (the last of which also marks the record).
+    let refunded_before = new
+        .after_sales
+        .refunds
+        .iter()
+        .any(|r| r.status == RefundStatus::Succeeded)
+        || old
+            .and_then(|o| o.payment_record.as_ref())
+            .is_some_and(|p| p.status == PaymentStatus::Refunded);
     if let Some(payment) = new
         .payment_record
         .as_ref()
         .filter(|p| p.status == PaymentStatus::Refunded && !refunded_before)
     {
-        let key = format!("payment-{}", new.order_id);
+        // The key the workflow gave the gateway for this refund.
+        let key = format!("refund-{}", new.order_id);
         events.push(DomainEvent::about_order(
             EventType::RefundIssued,
             new,
