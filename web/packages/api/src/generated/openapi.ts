@@ -1328,8 +1328,9 @@ export interface paths {
          * Subscribe a URL to domain events
          * @description Every event of the chosen types is POSTed to the URL, signed as the
          *     Standard Webhooks specification says (`webhook-id`,
-         *     `webhook-timestamp`, `webhook-signature`), at least once, retried
-         *     with exponential backoff for about a day. The signing secret is in
+         *     `webhook-timestamp`, `webhook-signature`), at least once: eight
+         *     attempts with growing delays (5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
+         *     10 h: about 27.6 hours), then the dead-letter queue. The signing secret is in
          *     this answer only. The URL must be `https` and its host must resolve
          *     to public addresses only: a loopback, private, link-local, shared or
          *     metadata address is 422 `webhook_url_refused` (and is checked again
@@ -1435,8 +1436,9 @@ export interface paths {
         put?: never;
         /**
          * Deliver an event to a subscription again
-         * @description Queues one more attempt with the same `webhook-id`, whatever the
-         *     delivery's outcome so far; the receiver deduplicates on it. 409
+         * @description Starts the delivery over, whatever its outcome so far: a new series
+         *     of attempts on the retry schedule, with the same `webhook-id`, which
+         *     the receiver deduplicates on. 409
          *     `payload_erased` when the event carried a customer's personal data
          *     that has since been erased.
          */
@@ -1462,7 +1464,7 @@ export interface paths {
         /**
          * Erase a customer's personal data
          * @description Removes the customer's name, e-mail, phone and addresses from their
-         *     orders, carts, returns and webhook deliveries, keeping amounts,
+         *     orders, carts and webhook deliveries, keeping amounts,
          *     lines, dates and order numbers. Orders still in progress are erased
          *     once they end. The work is queued: poll
          *     `GET /admin/customers/{customerSub}/erasure`. Asking again is
