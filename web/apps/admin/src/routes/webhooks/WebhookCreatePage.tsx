@@ -22,7 +22,7 @@ export function Component() {
             Webhook created: events of {created.eventTypes.length === 1 ? "its type" : `its ${created.eventTypes.length} types`} go
             to <code className="webhook-url">{created.url}</code> from now on.
           </p>
-          <SecretPanel secret={created.secret} heading="Signing secret">
+          <SecretPanel secret={created.secret} heading="The webhook's signing secret">
             <p>
               Your receiver checks each request&apos;s <code>webhook-signature</code> with it (the part after <code>whsec_</code>,
               base64-decoded, is the HMAC key).
@@ -44,7 +44,8 @@ export function Component() {
               pendingLabel="Creating…"
               pending={create.isPending}
               error={create.error}
-              onSubmit={(fields, onError) => create.mutate(fields, { onSuccess: setCreated, onError })}
+              // Delivering from the start; the webhook's page pauses it.
+              onSubmit={(fields, onError) => create.mutate({ ...fields, active: true }, { onSuccess: setCreated, onError })}
             />
           </div>
           <aside className="card muted-card" aria-label="About webhooks">

@@ -29,8 +29,8 @@ export function WebhooksExplained() {
     <>
       <p>
         A webhook sends the shop&apos;s events (an order placed, paid or shipped, stock adjusted, a customer erased…) to another
-        system as they happen: each event is POSTed as JSON to the URL you choose, at least once, and retried with backoff for
-        about a day when the receiver does not answer 2xx.
+        system as they happen: each event is POSTed as JSON to the URL you choose, at least once. When the receiver does not
+        answer 2xx it is tried again with growing delays, eight attempts over about 28 hours.
       </p>
       <p>
         Every request is signed as the{" "}
@@ -38,8 +38,8 @@ export function WebhooksExplained() {
           Standard Webhooks specification<span className="visually-hidden"> (opens in a new tab)</span>
         </a>{" "}
         says, with three headers: <code>webhook-id</code> (the event&apos;s id, the same on every retry, so the receiver can
-        ignore repeats), <code>webhook-timestamp</code> (seconds since 1970) and <code>webhook-signature</code> (
-        <code>v1,</code> and an HMAC-SHA256 of <code>id.timestamp.body</code> by the subscription&apos;s secret).
+        ignore repeats), <code>webhook-timestamp</code> (seconds since 1970) and <code>webhook-signature</code>:{" "}
+        <code>v1,</code> then the base64 HMAC-SHA256 of <code>id.timestamp.body</code> keyed by the subscription&apos;s secret.
       </p>
     </>
   );
