@@ -27,3 +27,13 @@ export function AddressBlock({ address, name }: { address: Address; name?: strin
     </address>
   );
 }
+
+/** What an erased address keeps: its region and country (the tax records need them). */
+export function ErasedAddress({ address }: { address: Address }) {
+  return (
+    <p className="muted">
+      Erased; kept for tax: {address.region ? `${address.region}, ` : ""}
+      {address.country}
+    </p>
+  );
+}

@@ -1,11 +1,12 @@
 import { formatMoney, useOrder, useOrderEvents, type AdminOrder, type components, type Refund } from "@order-service/api";
 import { Link, useParams } from "react-router";
-import { AddressBlock } from "../../components/AddressBlock";
+import { AddressBlock, ErasedAddress } from "../../components/AddressBlock";
 import { StatusBadge } from "../../components/StatusBadge";
 import { ErrorState, Loading, PageHeader } from "../../components/states";
 import { formatDateTime, formatDateTimeSeconds } from "../../lib/format";
 import { ShipOrderForm } from "../fulfilment/ShipOrderForm";
 import { CancelOrder } from "./CancelOrder";
+import { CustomerErasure } from "./CustomerErasure";
 import { LabelActions } from "./LabelActions";
 import { RefundForm, remainingRefundable } from "./RefundForm";
 import { ReturnCard } from "./ReturnCard";
@@ -100,27 +101,46 @@ function OrderDetail({ order }: { order: AdminOrder }) {
       <div className="grid-3">
         <section className="card" aria-labelledby="customer-heading">
           <h2 id="customer-heading">Customer</h2>
-          <p>
-            {order.customer.name}
-            <br />
-            <a href={`mailto:${order.customer.email}`}>{order.customer.email}</a>
-            {order.customer.phone && (
-              <>
-                <br />
-                {order.customer.phone}
-              </>
-            )}
+          {order.erasedAt ? (
+            <p className="erased-notice">
+              <strong>Personal data erased on {formatDateTime(order.erasedAt)}.</strong> The name, e-mail, phone and addresses are
+              gone; amounts, lines and dates remain.
+            </p>
+          ) : (
+            <p>
+              {order.customer.name}
+              <br />
+              <a href={`mailto:${order.customer.email}`}>{order.customer.email}</a>
+              {order.customer.phone && (
+                <>
+                  <br />
+                  {order.customer.phone}
+                </>
+              )}
+            </p>
+          )}
+          <p className="muted small">
+            Account <code>{order.customerSub}</code>
           </p>
           <div className="grid-2 tight">
             <div>
               <h3>Shipping address</h3>
-              <AddressBlock address={order.shippingAddress} />
+              {order.erasedAt ? <ErasedAddress address={order.shippingAddress} /> : <AddressBlock address={order.shippingAddress} />}
             </div>
             <div>
               <h3>Billing address</h3>
-              {order.billingAddress ? <AddressBlock address={order.billingAddress} /> : <p className="muted">Same as shipping</p>}
+              {order.billingAddress ? (
+                order.erasedAt ? (
+                  <ErasedAddress address={order.billingAddress} />
+                ) : (
+                  <AddressBlock address={order.billingAddress} />
+                )
+              ) : (
+                <p className="muted">Same as shipping</p>
+              )}
             </div>
           </div>
+          <CustomerErasure order={order} />
         </section>
 
         <section className="card" aria-labelledby="payment-heading">

@@ -40,13 +40,16 @@ const columns = [
   column.accessor((o) => o.customer.name, {
     id: "customer",
     header: "Customer",
-    cell: (info) => (
-      <>
-        {info.getValue()}
-        <br />
-        <span className="muted">{info.row.original.customer.email}</span>
-      </>
-    ),
+    cell: (info) =>
+      info.row.original.erasedAt ? (
+        <span className="muted">Personal data erased</span>
+      ) : (
+        <>
+          {info.getValue()}
+          <br />
+          <span className="muted">{info.row.original.customer.email}</span>
+        </>
+      ),
   }),
   column.accessor("status", { header: "Status", cell: (info) => <StatusBadge status={info.getValue()} /> }),
   column.accessor((o) => o.lines.reduce((n, l) => n + l.quantity, 0), { id: "items", header: "Items", meta: { numeric: true } }),
