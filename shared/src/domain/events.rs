@@ -406,3 +406,119 @@ pub fn customer_erased(record: &super::erasure::ErasureRecord) -> Option<DomainE
         }),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(status: &str) -> Order {
+        serde_json::from_value(json!({
+            "orderId": "0193f0aa-5b1c-7cc0-9a5e-4f1d2b3c4d5e", "orderNumber": "ORD-000001",
+            "customerSub": "alice",
+            "customer": { "name": "Alice", "email": "alice@example.com", "phone": null },
+            "shippingAddress": { "line1": "1 Main St", "city": "Springfield", "postalCode": "62701", "country": "US" },
+            "payment": { "methodToken": "pm_card_visa" },
+            "lines": [{ "sku": "TEE", "name": "Tee", "quantity": 2,
+                        "unitPrice": { "amount": 1000, "currency": "USD" },
+                        "lineTotal": { "amount": 2000, "currency": "USD" } }],
+            "subtotal": { "amount": 2000, "currency": "USD" },
+            "total": { "amount": 2000, "currency": "USD" },
+            "status": status,
+            "statusHistory": [{ "status": "PENDING", "at": "2026-01-15T09:00:00.000Z" },
+                              { "status": status, "at": "2026-01-15T09:05:00.000Z", "reason": "because" }],
+            "cartId": "c1", "createdAt": "2026-01-15T09:00:00.000Z", "updatedAt": "2026-01-15T09:05:00.000Z",
+        }))
+        .unwrap()
+    }
+
+    fn kinds(events: &[DomainEvent]) -> Vec<EventType> {
+        events.iter().map(|e| e.kind).collect()
+    }
+
+    #[test]
+    fn the_same_fact_always_has_the_same_id_and_different_facts_different_ones() {
+        let a = event_id(EventType::OrderPaid, &["o1"]);
+        assert_eq!(a, event_id(EventType::OrderPaid, &["o1"]));
+        assert_ne!(a, event_id(EventType::OrderShipped, &["o1"]));
+        assert_ne!(a, event_id(EventType::OrderPaid, &["o2"]));
+        // Parts are separated: ("ab", "c") is not ("a", "bc").
+        assert_ne!(
+            event_id(EventType::StockLow, &["ab", "c"]),
+            event_id(EventType::StockLow, &["a", "bc"])
+        );
+        assert_eq!(uuid::Uuid::parse_str(&a).unwrap().get_version_num(), 8);
+    }
+
+    #[test]
+    fn an_order_written_first_is_placed_and_each_status_it_enters_is_reported_once() {
+        let placed = order("PENDING");
+        let events = order_events(None, &placed);
+        assert_eq!(kinds(&events), [EventType::OrderPlaced]);
+        assert_eq!(events[0].data["customer"]["email"], "alice@example.com");
+        assert_eq!(events[0].data["orderNumber"], "ORD-000001");
+
+        let paid = order("PAID");
+        let events = order_events(Some(&order("RESERVED")), &paid);
+        assert_eq!(kinds(&events), [EventType::OrderPaid]);
+        assert_eq!(events[0].occurred_at, "2026-01-15T09:05:00.000Z");
+        // A change that leaves the status alone reports nothing.
+        assert!(order_events(Some(&paid), &paid).is_empty());
+        // Reserved is a step of the workflow, not a fact for others.
+        assert!(order_events(Some(&placed), &order("RESERVED")).is_empty());
+
+        let cancelled = order_events(Some(&paid), &order("CANCELLED"));
+        assert_eq!(kinds(&cancelled), [EventType::OrderCancelled]);
+        assert_eq!(cancelled[0].data["reason"], "because");
+        assert_eq!(cancelled[0].data["previousStatus"], "PAID");
+    }
+
+    #[test]
+    fn a_refund_that_completes_the_capture_is_reported_once() {
+        let mut before = order("DELIVERED");
+        before.payment_record = Some(super::super::order::PaymentRecord::captured(
+            "sandbox",
+            "pi_1".into(),
+            "card".into(),
+            None,
+            None,
+            before.total.clone(),
+            "2026-01-15T09:01:00.000Z",
+        ));
+        let mut after = before.clone();
+        after.status = OrderStatus::Refunded;
+        after
+            .after_sales
+            .refunds
+            .push(super::super::returns::RefundEntry {
+                key: "admin-refund-x".into(),
+                amount: after.total.clone(),
+                reason: "goodwill".into(),
+                return_id: None,
+                status: RefundStatus::Succeeded,
+                refund_id: Some("re_1".into()),
+                at: "2026-01-16T10:00:00.000Z".into(),
+                tax: None,
+                shipping: None,
+            });
+        if let Some(p) = after.payment_record.as_mut() {
+            p.status = PaymentStatus::Refunded;
+        }
+        let events = order_events(Some(&before), &after);
+        assert_eq!(kinds(&events), [EventType::RefundIssued]);
+        assert_eq!(events[0].data["refundKey"], "admin-refund-x");
+
+        // The workflow's own refund of a cancelled order is reported too.
+        let mut cancelled = before.clone();
+        cancelled.status = OrderStatus::Cancelled;
+        let mut refunded = cancelled.clone();
+        if let Some(p) = refunded.payment_record.as_mut() {
+            p.status = PaymentStatus::Refunded;
+        }
+        let events = order_events(Some(&cancelled), &refunded);
+        assert_eq!(kinds(&events), [EventType::RefundIssued]);
+        assert_eq!(
+            events[0].data["refundKey"],
+            "refund-0193f0aa-5b1c-7cc0-9a5e-4f1d2b3c4d5e"
+        );
+    }
+}

@@ -123,8 +123,7 @@ fn refused_v4(ip: Ipv4Addr, allow_loopback: bool) -> Option<&'static str> {
     if ip.is_multicast() || ip.is_broadcast() || a >= 240 {
         return Some("a multicast or reserved address");
     }
-    if (a == 192 && b == 0 && c == 0)
-        || (a == 192 && b == 0 && c == 2)
+    if (a == 192 && b == 0 && (c == 0 || c == 2))
         || (a == 198 && (b == 18 || b == 19))
         || (a == 198 && b == 51 && c == 100)
         || (a == 203 && b == 0 && c == 113)
