@@ -40,6 +40,8 @@ function WebhookDetail({ subscription }: { subscription: WebhookSubscription }) 
   const navigate = useNavigate();
   const remove = useDeleteWebhook(id);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // A rotation's answer: the one time the new secret is shown, across the page so it is not missed.
+  const [rotated, setRotated] = useState<WebhookSubscriptionWithSecret | null>(null);
   return (
     <>
       <p className="breadcrumb">
@@ -63,9 +65,23 @@ function WebhookDetail({ subscription }: { subscription: WebhookSubscription }) 
         </button>
       </PageHeader>
 
+      {rotated && (
+        <SecretPanel secret={rotated.secret} heading="New signing secret">
+          <p>
+            The previous secret keeps signing every delivery, beside this one, until{" "}
+            <strong>{formatDateTime(rotated.previousSecretExpiresAt)}</strong>: switch your receiver to the new secret before then.
+          </p>
+          <p>
+            <button type="button" className="button small" onClick={() => setRotated(null)}>
+              I have copied it: hide the secret
+            </button>
+          </p>
+        </SecretPanel>
+      )}
+
       <div className="grid-2">
         <DeliveryState subscription={subscription} />
-        <SigningSecret subscription={subscription} />
+        <SigningSecret subscription={subscription} onRotated={setRotated} />
       </div>
 
       <section className="card" aria-labelledby="settings-heading">
@@ -170,11 +186,16 @@ function DeliveryState({ subscription }: { subscription: WebhookSubscription }) 
 }
 
 /** When the secret was last rotated, and rotation (confirmed first; the new secret is shown once). */
-function SigningSecret({ subscription }: { subscription: WebhookSubscription }) {
+function SigningSecret({
+  subscription,
+  onRotated,
+}: {
+  subscription: WebhookSubscription;
+  onRotated: (rotated: WebhookSubscriptionWithSecret) => void;
+}) {
   const rotate = useRotateWebhookSecret(subscription.webhookId);
   const [confirming, setConfirming] = useState(false);
-  const [rotated, setRotated] = useState<WebhookSubscriptionWithSecret | null>(null);
-  const overlapUntil = rotated?.previousSecretExpiresAt ?? subscription.previousSecretExpiresAt;
+  const overlapUntil = subscription.previousSecretExpiresAt;
   return (
     <section className="card" aria-labelledby="secret-heading">
       <h2 id="secret-heading">Signing secret</h2>
@@ -197,19 +218,6 @@ function SigningSecret({ subscription }: { subscription: WebhookSubscription }) 
           Rotate secret
         </button>
       </p>
-      {rotated && (
-        <SecretPanel secret={rotated.secret} heading="New signing secret">
-          <p>
-            The previous secret keeps signing every delivery, beside this one, until{" "}
-            <strong>{formatDateTime(rotated.previousSecretExpiresAt)}</strong>: switch your receiver to the new secret before then.
-          </p>
-          <p>
-            <button type="button" className="button small" onClick={() => setRotated(null)}>
-              I have copied it: hide the secret
-            </button>
-          </p>
-        </SecretPanel>
-      )}
       <ConfirmDialog
         open={confirming}
         title="Rotate the signing secret?"
@@ -225,7 +233,7 @@ function SigningSecret({ subscription }: { subscription: WebhookSubscription }) 
         onConfirm={() =>
           rotate.mutate(undefined, {
             onSuccess: (answer) => {
-              setRotated(answer);
+              onRotated(answer);
               setConfirming(false);
             },
           })
