@@ -36,6 +36,8 @@ test("no dashboard page has a serious or critical accessibility violation", asyn
     ["tax-rates", "/tax-rates", "Tax rates"],
     ["reports", "/reports", "Reports"],
     ["settings", "/settings", "Settings"],
+    ["webhooks", "/webhooks", "Webhooks"],
+    ["webhook-new", "/webhooks/new", "New webhook"],
   ] as const;
 
   const found = await seriousViolations(page, pages);

@@ -22,6 +22,7 @@ export class Shell {
       | "Shipping options"
       | "Tax rates"
       | "Reports"
+      | "Webhooks"
       | "Settings",
   ) {
     await this.nav.getByRole("link", { name: section }).click();

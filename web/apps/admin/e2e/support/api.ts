@@ -316,3 +316,48 @@ export async function settledSalesReport(from: string, to: string): Promise<Sale
   }
   throw new Error("the sales report did not settle");
 }
+
+/** A stock movement through the API (what the stock page sends): a ledger entry, so a `StockAdjusted` event. */
+export async function adjustStock(sku: string, delta: number, reason: string) {
+  return call<{ sku: string; available: number }>("POST", `/admin/products/${sku}/stock`, await tokenFor("root"), { delta, reason });
+}
+
+/** Statuses an order's life ends in (with no return or refund under way): what a customer's erasure waits for. */
+const ENDED = new Set(["DELIVERED", "REJECTED", "PAYMENT_FAILED", "CANCELLED", "PARTIALLY_REFUNDED", "REFUNDED"]);
+
+/**
+ * Ends every order a demo customer has in progress (earlier journeys leave
+ * some paid, queued or shipped): a shipped one is delivered by the carrier,
+ * any other cancelled. Their erasure then completes at once instead of
+ * waiting, and erasing orders as they end, while later journeys run.
+ */
+export async function endOrdersOf(customer: "alice" | "bob") {
+  const root = await tokenFor("root");
+  const open: AdminOrder[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = `email=${customer}%40example.com&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const page: { items: AdminOrder[]; nextCursor: string | null } = await call("GET", `/admin/orders?${query}`, root);
+    open.push(...page.items.filter((o) => !ENDED.has(o.status)));
+    cursor = page.nextCursor;
+  } while (cursor);
+  for (const order of open) {
+    if (order.status === "SHIPPED" && order.shipment) {
+      await deliver(order.shipment.trackingNumber);
+      await waitForStatus(order.orderId, "DELIVERED");
+      continue;
+    }
+    // A PENDING order may be busy with its payment for a moment: try again until it takes the cancellation.
+    await expect
+      .poll(
+        async () => {
+          const now = await adminOrder(order.orderId);
+          if (ENDED.has(now.status)) return now.status;
+          await call("POST", `/admin/orders/${order.orderId}/cancel`, root, { reason: "ended before an erasure journey" }).catch(() => undefined);
+          return (await adminOrder(order.orderId)).status;
+        },
+        { timeout: 30_000, intervals: [500, 1_000] },
+      )
+      .toMatch(/^(CANCELLED|REJECTED|PAYMENT_FAILED|DELIVERED|REFUNDED|PARTIALLY_REFUNDED)$/);
+  }
+}
