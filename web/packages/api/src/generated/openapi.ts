@@ -1472,7 +1472,7 @@ export interface paths {
          *     same. When it is done the service publishes `CustomerErased`.
          *     Requires the `admin` group.
          */
-        post: operations["eraseCustomer"];
+        post: operations["requestCustomerErasure"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6536,7 +6536,7 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
-    eraseCustomer: {
+    requestCustomerErasure: {
         parameters: {
             query?: never;
             header?: never;

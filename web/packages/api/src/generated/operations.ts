@@ -140,11 +140,6 @@ export const operations = {
     "path": "/admin/webhooks/{webhookId}",
     "query": []
   },
-  "eraseCustomer": {
-    "method": "POST",
-    "path": "/admin/customers/{customerSub}/erase",
-    "query": []
-  },
   "getCart": {
     "method": "GET",
     "path": "/carts/{cartId}",
@@ -355,6 +350,11 @@ export const operations = {
   "removeCartPromotion": {
     "method": "DELETE",
     "path": "/carts/{cartId}/promotion",
+    "query": []
+  },
+  "requestCustomerErasure": {
+    "method": "POST",
+    "path": "/admin/customers/{customerSub}/erase",
     "query": []
   },
   "requestReturn": {
