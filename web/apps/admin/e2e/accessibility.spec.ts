@@ -3,6 +3,8 @@ import { call, placeOrder, shipWhenQueued, stockedSku, tokenFor, waitForStatus }
 import { expect, test } from "./support/fixtures";
 
 test("no dashboard page has a serious or critical accessibility violation", async ({ page }) => {
+  // Two dozen pages, each opened, kept as a screenshot and analysed: more than the default minute on a busy machine.
+  test.setTimeout(180_000);
   const sku = await stockedSku();
   const placed = await placeOrder(sku, 1);
   await shipWhenQueued(placed.orderId);
