@@ -507,6 +507,23 @@ impl Person {
     }
 }
 
+/// The user service asks for `sub`'s erasure on the bus.
+async fn user_service_erases(app: &TestApp, sub: &str) {
+    aws_sdk_eventbridge::Client::new(&app.sdk)
+        .put_events()
+        .entries(
+            aws_sdk_eventbridge::types::PutEventsRequestEntry::builder()
+                .event_bus_name(&app.stack.app.config.integrations.event_bus)
+                .source("user-service")
+                .detail_type("UserErasureRequested")
+                .detail(json!({ "sub": sub }).to_string())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
 async fn erasure_of(app: &TestApp, sub: &str, until: impl Fn(&Value) -> bool) -> Value {
     let mut last = Value::Null;
     for _ in 0..300 {
@@ -683,7 +700,6 @@ async fn erasing_a_customer_leaves_no_trace_in_any_table_keeps_the_amounts_and_i
     assert_eq!(r.body["error"]["code"], "payload_erased");
 
     // A second erasure changes nothing (the user service asking too).
-    let events = aws_sdk_eventbridge::Client::new(&app.sdk);
     let again = admin(
         &app,
         "POST",
@@ -693,19 +709,7 @@ async fn erasing_a_customer_leaves_no_trace_in_any_table_keeps_the_amounts_and_i
     .await;
     assert_eq!(again.status, 202);
     assert_eq!(again.body["status"], "COMPLETE");
-    events
-        .put_events()
-        .entries(
-            aws_sdk_eventbridge::types::PutEventsRequestEntry::builder()
-                .event_bus_name(&app.stack.app.config.integrations.event_bus)
-                .source("user-service")
-                .detail_type("UserErasureRequested")
-                .detail(json!({"sub": erin.sub}).to_string())
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    user_service_erases(&app, &erin.sub).await;
     tokio::time::sleep(Duration::from_secs(4)).await;
     capture.drain().await;
     assert_eq!(every_item(&app).await, scan, "nothing changed");
@@ -726,20 +730,7 @@ async fn the_user_services_erasure_event_erases_a_customer_it_names() {
     let finn = Person::new();
     let order_id = shipped_order(&app, &finn.sub, &[("DRUM", 1)], &finn.checkout_body()).await;
     app.deliver(&order_id).await;
-    let events = aws_sdk_eventbridge::Client::new(&app.sdk);
-    events
-        .put_events()
-        .entries(
-            aws_sdk_eventbridge::types::PutEventsRequestEntry::builder()
-                .event_bus_name(&app.stack.app.config.integrations.event_bus)
-                .source("user-service")
-                .detail_type("UserErasureRequested")
-                .detail(json!({"sub": finn.sub}).to_string())
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    user_service_erases(&app, &finn.sub).await;
     let done = erasure_of(&app, &finn.sub, |e| e["status"] == "COMPLETE").await;
     assert_eq!(done["source"], "USER_SERVICE");
     assert_eq!(done["ordersErased"], 1);

@@ -50,13 +50,17 @@ fn sqs_error<E: std::error::Error + Send + Sync + 'static>(
     anyhow::anyhow!("{what}: {}", aws_sdk_sqs::error::DisplayErrorContext(&e))
 }
 
-pub(crate) async fn queue_delivery(app: &App, message: &DeliveryMessage) -> anyhow::Result<()> {
-    let queue = app
-        .config
+/// The queue deliveries wait in (`WEBHOOK_DELIVERIES_QUEUE_URL`).
+fn deliveries_queue(app: &App) -> anyhow::Result<&str> {
+    app.config
         .integrations
         .webhook_deliveries_queue_url
         .as_deref()
-        .ok_or_else(|| anyhow::anyhow!("WEBHOOK_DELIVERIES_QUEUE_URL is not set"))?;
+        .ok_or_else(|| anyhow::anyhow!("WEBHOOK_DELIVERIES_QUEUE_URL is not set"))
+}
+
+pub(crate) async fn queue_delivery(app: &App, message: &DeliveryMessage) -> anyhow::Result<()> {
+    let queue = deliveries_queue(app)?;
     app.sqs
         .send_message()
         .queue_url(queue)
@@ -233,12 +237,7 @@ pub async fn deliver(app: &App, record: &SqsMessage) -> anyhow::Result<Dispositi
 
 /// Keeps the message hidden for `seconds` before it is tried again.
 async fn hide_for(app: &App, record: &SqsMessage, seconds: i32) -> anyhow::Result<()> {
-    let queue = app
-        .config
-        .integrations
-        .webhook_deliveries_queue_url
-        .as_deref()
-        .ok_or_else(|| anyhow::anyhow!("WEBHOOK_DELIVERIES_QUEUE_URL is not set"))?;
+    let queue = deliveries_queue(app)?;
     let receipt = record
         .receipt_handle
         .as_deref()
