@@ -95,7 +95,7 @@ build: $(STAMP)
 	rustup target add aarch64-unknown-linux-gnu
 	cargo lambda build --release --arm64 --output-format zip --package functions
 
-## bench: cold start and memory of release binaries on this machine (prints figures)
+## bench: cold start, init CPU, warm CPU per invoke and memory of release binaries on this machine (prints figures)
 bench: $(STAMP)
 	cargo build --release -p functions
 	cargo build --release -p local --bin bench-cold-start

@@ -61,9 +61,10 @@ async fn an_orders_life_publishes_exactly_its_events_in_order_each_valid_and_rep
     sorted.sort();
     assert_eq!(schemas.types(), sorted, "one schema per event type");
 
+    // Subscribed first, so the replay below can only repeat what it saw.
+    let mut capture = EventCapture::start(&app).await;
     app.create_product("TEE", 1_000, 10).await;
     app.create_product("MUG", 1_400, 10).await;
-    let mut capture = EventCapture::start(&app).await;
 
     // Placed, paid, shipped, delivered; a partial return received and refunded.
     let alice = app.token("alice");

@@ -1,7 +1,15 @@
 //! Cold-start benchmark: starts a function binary against a minimal Lambda
 //! Runtime API on loopback, as the Lambda service would, and measures the
 //! time from process start to its first response (init plus first invoke,
-//! SDK clients included), and its peak memory. Prints figures; asserts none.
+//! SDK clients included), its peak memory, and the CPU it used: at init,
+//! and per warm invoke (the same event again, `WARM_INVOKES` times).
+//! Prints figures; asserts none.
+//!
+//! CPU is the child's user + system time from `getrusage(RUSAGE_CHILDREN)`
+//! around its end (microseconds, unlike `/proc`'s 10 ms ticks). A run
+//! that serves one event gives init plus one invoke; a run that serves
+//! `1 + WARM_INVOKES` gives the warm cost by difference:
+//! `warm = (cpu(1 + n) - cpu(1)) / n` and `init = cpu(1) - warm`.
 //!
 //! `make bench` builds the release binaries for this machine and runs this:
 //! it starts the emulator, provisions and seeds a stack from
@@ -23,9 +31,14 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, Mutex};
 
+/// Warm invokes per CPU run.
+const WARM_INVOKES: usize = 50;
+
 struct RuntimeApi {
     event: String,
-    served: Mutex<bool>,
+    /// How many events to hand out before the function is left waiting.
+    events: usize,
+    served: Mutex<usize>,
     done: mpsc::Sender<(Instant, u16)>,
 }
 
@@ -36,15 +49,16 @@ async fn runtime_api(
     let path = request.uri().path().to_string();
     if path.ends_with("/invocation/next") {
         let mut served = api.served.lock().await;
-        if *served {
+        if *served >= api.events {
             // The function waits for its next event until it is stopped.
             drop(served);
             tokio::time::sleep(Duration::from_secs(3600)).await;
             return Response::new(Full::new(Bytes::new()));
         }
-        *served = true;
+        *served += 1;
+        let id = format!("bench-{}", *served);
         return Response::builder()
-            .header("lambda-runtime-aws-request-id", "bench-1")
+            .header("lambda-runtime-aws-request-id", id)
             .header(
                 "lambda-runtime-deadline-ms",
                 (chrono::Utc::now().timestamp_millis() + 30_000).to_string(),
@@ -88,17 +102,34 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// User + system CPU of the children that ended and were waited for.
+fn children_cpu() -> Duration {
+    // SAFETY: an all-zero rusage is a valid value, and getrusage only
+    // writes the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+    Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime))
+}
+
+/// One process serving `events` invocations: the time to its first
+/// response, the last status, its peak RSS and the CPU it used.
 async fn one_run(
     binary: &str,
     event: &str,
     env: &HashMap<String, String>,
-) -> anyhow::Result<(Duration, u16, Option<u64>)> {
+    events: usize,
+) -> anyhow::Result<(Duration, u16, Option<u64>, Duration)> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let (tx, mut rx) = mpsc::channel(1);
+    let (tx, mut rx) = mpsc::channel(events);
     let api = Arc::new(RuntimeApi {
         event: event.to_string(),
-        served: Mutex::new(false),
+        events,
+        served: Mutex::new(0),
         done: tx,
     });
     let server = tokio::spawn(async move {
@@ -130,15 +161,29 @@ async fn one_run(
         .stdout(std::process::Stdio::null())
         .spawn()
         .with_context(|| format!("starting {binary}"))?;
-    let outcome = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await;
+    let mut first = None;
+    let mut last_status = 0;
+    for _ in 0..events {
+        match tokio::time::timeout(Duration::from_secs(30), rx.recv()).await {
+            Ok(Some((at, status))) => {
+                first.get_or_insert(at - started);
+                last_status = status;
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                bail!("{binary} gave no response within 30 s");
+            }
+        }
+    }
     let rss = peak_rss_kib(child.id());
+    let before = children_cpu();
     let _ = child.kill();
     let _ = child.wait();
+    let cpu = children_cpu().saturating_sub(before);
     server.abort();
-    match outcome {
-        Ok(Some((at, status))) => Ok((at - started, status, rss)),
-        _ => bail!("{binary} gave no response within 30 s"),
-    }
+    let first = first.unwrap_or_default();
+    Ok((first, last_status, rss, cpu))
 }
 
 /// Functions measured, each with its sample event.
@@ -167,6 +212,7 @@ async fn main() -> anyhow::Result<()> {
         local::LocalStack::start(&root, &sdk, "bench", "127.0.0.1:0".parse()?, &idp).await?;
     local::seed::seed_demo_catalog(&stack.app).await?;
     println!("cold start = process start to first response from a minimal Runtime API on loopback ({runs} runs each)");
+    println!("init CPU and warm CPU per invoke = user + system time, from runs of 1 and of 1 + {WARM_INVOKES} invokes (median of {runs} each)");
     for function in FUNCTIONS {
         let binary = format!("{dir}/{function}");
         let event = std::fs::read_to_string(root.join("events").join(format!("{function}.json")))?;
@@ -185,22 +231,37 @@ async fn main() -> anyhow::Result<()> {
             .with_context(|| format!("{binary} (run `make bench`)"))?
             .len();
         let mut times = Vec::new();
+        let mut cold_cpu = Vec::new();
+        let mut warm_cpu = Vec::new();
         let mut peak = 0;
         let mut statuses = std::collections::BTreeSet::new();
         for _ in 0..runs {
-            let (elapsed, status, rss) = one_run(&binary, &event, &env).await?;
+            let (elapsed, status, rss, cpu) = one_run(&binary, &event, &env, 1).await?;
             times.push(elapsed);
+            cold_cpu.push(cpu);
             statuses.insert(status);
             peak = peak.max(rss.unwrap_or(0));
+            let (_, status, _, cpu) = one_run(&binary, &event, &env, 1 + WARM_INVOKES).await?;
+            warm_cpu.push(cpu);
+            statuses.insert(status);
         }
+        let median = |v: &mut Vec<Duration>| {
+            v.sort();
+            v[v.len() / 2]
+        };
+        let (one, many) = (median(&mut cold_cpu), median(&mut warm_cpu));
+        let warm = many.saturating_sub(one) / WARM_INVOKES as u32;
+        let init = one.saturating_sub(warm);
         times.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(
-            "{function:<16} binary {:>5.1} MiB  cold start min {:>6.1} ms  median {:>6.1} ms  max {:>6.1} ms  peak RSS {:>5.1} MiB  HTTP {:?}",
+            "{function:<16} binary {:>5.1} MiB  cold start min {:>6.1} ms  median {:>6.1} ms  max {:>6.1} ms  init CPU {:>5.1} ms  warm CPU {:>5.2} ms/invoke  peak RSS {:>5.1} MiB  HTTP {:?}",
             size as f64 / 1_048_576.0,
             ms(times[0]),
             ms(times[times.len() / 2]),
             ms(times[times.len() - 1]),
+            ms(init),
+            ms(warm),
             peak as f64 / 1024.0,
             statuses,
         );
