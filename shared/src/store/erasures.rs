@@ -134,31 +134,21 @@ impl Store {
 
     /// The ids of the carts a customer owns (or owned).
     pub async fn customer_cart_ids(&self, customer_sub: &str) -> anyhow::Result<Vec<String>> {
-        let mut ids = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.tables.carts)
-                .index_name(CARTS_BY_OWNER_INDEX)
-                .key_condition_expression("ownerSub = :sub")
-                .expression_attribute_values(":sub", s(customer_sub))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| unexpected("finding a customer's carts", e))?;
-            for item in out.items.unwrap_or_default() {
-                if let Some(AttributeValue::S(id)) = item.get("cartId") {
-                    ids.push(id.clone());
-                }
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
-        Ok(ids)
+        let query = self
+            .client
+            .query()
+            .table_name(&self.tables.carts)
+            .index_name(CARTS_BY_OWNER_INDEX)
+            .key_condition_expression("ownerSub = :sub")
+            .expression_attribute_values(":sub", s(customer_sub));
+        Ok(super::every_page(query, "finding a customer's carts")
+            .await?
+            .into_iter()
+            .filter_map(|item| match item.get("cartId") {
+                Some(AttributeValue::S(id)) => Some(id.clone()),
+                _ => None,
+            })
+            .collect())
     }
 
     /// Removes a cart's shipping address (and the option priced for it);

@@ -124,6 +124,28 @@ pub(crate) fn decode_cursor(
     Ok(Some(item))
 }
 
+/// Every item a query matches, page after page.
+pub(crate) async fn every_page(
+    query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    what: &str,
+) -> anyhow::Result<Vec<Item>> {
+    let mut items = Vec::new();
+    let mut start = None;
+    loop {
+        let out = query
+            .clone()
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| unexpected(what, e))?;
+        items.extend(out.items.unwrap_or_default());
+        match out.last_evaluated_key {
+            Some(key) if !key.is_empty() => start = Some(key),
+            _ => return Ok(items),
+        }
+    }
+}
+
 /// A page of domain values from a query's items and `LastEvaluatedKey`.
 pub(crate) fn page_of<T: serde::de::DeserializeOwned>(
     items: Option<Vec<Item>>,

@@ -605,29 +605,19 @@ impl Store {
 
     /// Every BACKORDERED order, oldest first (the order they resume in).
     pub async fn list_backorders(&self) -> anyhow::Result<Vec<Order>> {
-        let mut orders = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.tables.orders)
-                .index_name(BY_STATUS_INDEX)
-                .key_condition_expression("#status = :backordered")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":backordered", s(OrderStatus::Backordered.as_str()))
-                .scan_index_forward(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| unexpected("listing backorders", e))?;
-            for item in out.items.unwrap_or_default() {
-                orders.push(from_item(item)?);
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(orders);
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.tables.orders)
+            .index_name(BY_STATUS_INDEX)
+            .key_condition_expression("#status = :backordered")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":backordered", s(OrderStatus::Backordered.as_str()))
+            .scan_index_forward(true);
+        super::every_page(query, "listing backorders")
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 }

@@ -463,27 +463,17 @@ impl Store {
 
     /// Every product marked low on stock, by SKU (the sparse `LowStock` index).
     pub async fn list_low_stock(&self) -> anyhow::Result<Vec<Product>> {
-        let mut products = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.tables.products)
-                .index_name(LOW_STOCK_INDEX)
-                .key_condition_expression("lowStock = :low")
-                .expression_attribute_values(":low", s("LOW"))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| unexpected("listing low stock", e))?;
-            for item in out.items.unwrap_or_default() {
-                products.push(from_item(item)?);
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(products);
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.tables.products)
+            .index_name(LOW_STOCK_INDEX)
+            .key_condition_expression("lowStock = :low")
+            .expression_attribute_values(":low", s("LOW"));
+        super::every_page(query, "listing low stock")
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 }

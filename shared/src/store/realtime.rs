@@ -177,32 +177,24 @@ impl Store {
 
     /// The ids of the unexpired connections of `audience` at `now`.
     pub async fn connections_of(&self, audience: &str, now: i64) -> anyhow::Result<Vec<String>> {
-        let mut ids = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.tables.connections)
-                .index_name("byAudience")
-                .key_condition_expression("audience = :audience")
-                .filter_expression("expiresAt > :now")
-                .expression_attribute_values(":audience", s(audience))
-                .expression_attribute_values(":now", n(now))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| unexpected("finding connections", e))?;
-            for item in out.items.unwrap_or_default() {
-                if let Some(id) = item.get("connectionId").and_then(|v| v.as_s().ok()) {
-                    ids.push(id.clone());
-                }
-            }
-            match out.last_evaluated_key {
-                Some(key) if !key.is_empty() => start = Some(key),
-                _ => break,
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.tables.connections)
+            .index_name("byAudience")
+            .key_condition_expression("audience = :audience")
+            .filter_expression("expiresAt > :now")
+            .expression_attribute_values(":audience", s(audience))
+            .expression_attribute_values(":now", n(now));
+        let ids: Vec<String> = super::every_page(query, "finding connections")
+            .await?
+            .into_iter()
+            .filter_map(|item| {
+                item.get("connectionId")
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+            })
+            .collect();
         Ok(ids)
     }
 }

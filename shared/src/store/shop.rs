@@ -85,28 +85,18 @@ fn keyed<T: serde::Serialize>(pk: &str, sk: &str, value: &T) -> anyhow::Result<s
 impl Store {
     /// Every item under one partition of the shop table, in key order.
     async fn query_shop<T: serde::de::DeserializeOwned>(&self, pk: &str) -> anyhow::Result<Vec<T>> {
-        let mut out = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.tables.shop)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", s(pk))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| unexpected("reading the shop configuration", e))?;
-            for item in page.items.unwrap_or_default() {
-                out.push(from_item(item)?);
-            }
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                return Ok(out);
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.tables.shop)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(pk))
+            .consistent_read(true);
+        super::every_page(query, "reading the shop configuration")
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 
     /// Every shipping option, active or not, by id.

@@ -163,28 +163,19 @@ impl Store {
 
     /// Every subscription, newest first.
     pub async fn list_subscriptions(&self) -> anyhow::Result<Vec<Subscription>> {
-        let mut subscriptions: Vec<Subscription> = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.tables.webhooks)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", s(SUBSCRIPTIONS))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| unexpected("listing webhook subscriptions", e))?;
-            for item in out.items.unwrap_or_default() {
-                subscriptions.push(from_item(item)?);
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.tables.webhooks)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(SUBSCRIPTIONS))
+            .consistent_read(true);
+        let mut subscriptions: Vec<Subscription> =
+            super::every_page(query, "listing webhook subscriptions")
+                .await?
+                .into_iter()
+                .map(from_item)
+                .collect::<anyhow::Result<_>>()?;
         subscriptions.sort_by(|a, b| b.created_at.cmp(&a.created_at));
         Ok(subscriptions)
     }
@@ -409,34 +400,22 @@ impl Store {
     /// Removes the payload of every delivery that names `customer_sub`;
     /// answers how many were changed.
     pub async fn erase_delivery_payloads(&self, customer_sub: &str) -> anyhow::Result<u32> {
-        let mut keys: Vec<Item> = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.tables.webhooks)
-                .index_name(BY_PERSONAL_DATA_INDEX)
-                .key_condition_expression("personalDataOf = :sub")
-                .expression_attribute_values(":sub", s(customer_sub))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| unexpected("finding deliveries that name a customer", e))?;
-            for item in out.items.unwrap_or_default() {
-                let mut key = Item::new();
-                for name in ["pk", "sk"] {
-                    if let Some(v) = item.get(name) {
-                        key.insert(name.into(), v.clone());
-                    }
-                }
-                keys.push(key);
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.tables.webhooks)
+            .index_name(BY_PERSONAL_DATA_INDEX)
+            .key_condition_expression("personalDataOf = :sub")
+            .expression_attribute_values(":sub", s(customer_sub));
+        let keys: Vec<Item> = super::every_page(query, "finding deliveries that name a customer")
+            .await?
+            .into_iter()
+            .map(|item| {
+                item.into_iter()
+                    .filter(|(name, _)| name == "pk" || name == "sk")
+                    .collect()
+            })
+            .collect();
         let mut erased = 0;
         for key in keys {
             let result = self
