@@ -226,11 +226,7 @@ async fn a_change_whose_transaction_fails_publishes_nothing() {
     capture
         .until(|e| e["type"] == "OrderShipped", Duration::from_secs(2))
         .await;
-    let placed: Vec<&Value> = capture
-        .seen
-        .iter()
-        .filter(|e| e["type"] == "OrderPlaced")
-        .collect();
+    let placed = capture.of_type("OrderPlaced");
     assert_eq!(placed.len(), 1, "{placed:#?}");
     assert_eq!(placed[0]["orderId"], json!(order_id));
 }
@@ -634,11 +630,7 @@ async fn erasing_a_customer_leaves_no_trace_in_any_table_keeps_the_amounts_and_i
     capture
         .until(|e| e["type"] == "CustomerErased", Duration::from_secs(2))
         .await;
-    let erased_events: Vec<&Value> = capture
-        .seen
-        .iter()
-        .filter(|e| e["type"] == "CustomerErased")
-        .collect();
+    let erased_events = capture.of_type("CustomerErased");
     assert_eq!(erased_events.len(), 1);
     assert_eq!(erased_events[0]["customerSub"], json!(erin.sub));
     assert_eq!(erased_events[0]["data"]["ordersErased"], 2);
@@ -714,14 +706,7 @@ async fn erasing_a_customer_leaves_no_trace_in_any_table_keeps_the_amounts_and_i
     tokio::time::sleep(Duration::from_secs(4)).await;
     capture.drain().await;
     assert_eq!(every_item(&app).await, scan, "nothing changed");
-    assert_eq!(
-        capture
-            .types()
-            .iter()
-            .filter(|t| *t == "CustomerErased")
-            .count(),
-        1
-    );
+    assert_eq!(capture.of_type("CustomerErased").len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,6 +14,7 @@
 use serde::Deserialize;
 
 use crate::domain::erasure::{self, ErasureRecord, ErasureSource, ErasureStatus};
+use crate::domain::now_rfc3339;
 use crate::App;
 
 /// The message on the erasure queue: the service's own (`customerSub`), or
@@ -59,17 +60,13 @@ pub fn valid_sub(sub: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_.:@".contains(c))
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 /// Records the request (once) and queues a pass.
 pub async fn request(
     app: &App,
     customer_sub: &str,
     source: ErasureSource,
 ) -> anyhow::Result<ErasureRecord> {
-    let at = now();
+    let at = now_rfc3339();
     let record = app
         .store()
         .request_erasure(&ErasureRecord {
@@ -114,7 +111,7 @@ async fn queue_pass(app: &App, customer_sub: &str, delay: Option<i32>) -> anyhow
 pub async fn process(app: &App, message: ErasureMessage) -> anyhow::Result<()> {
     let (sub, source) = message.customer()?;
     let store = app.store();
-    let at = now();
+    let at = now_rfc3339();
     // A user-service request may be the first this service hears of it.
     let mut record = match store.get_erasure(&sub).await? {
         Some(record) => record,

@@ -137,6 +137,11 @@ impl EventCapture {
             .collect()
     }
 
+    /// The events of one type, in arrival order.
+    pub fn of_type(&self, kind: &str) -> Vec<&Value> {
+        self.seen.iter().filter(|e| e["type"] == kind).collect()
+    }
+
     /// The events about one order, in order.
     pub fn of_order(&self, order_id: &str) -> Vec<Value> {
         self.seen

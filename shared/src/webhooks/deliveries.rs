@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::outbound::{self, SignedRequest};
 use crate::domain::events::DomainEvent;
+use crate::domain::now_rfc3339;
 use crate::store::webhooks::{Attempt, Delivery, DeliveryStatus};
 use crate::App;
 
@@ -31,10 +32,6 @@ pub struct BusEvent {
 pub struct DeliveryMessage {
     pub webhook_id: String,
     pub delivery_id: String,
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// One delivery per subscription and event.
@@ -87,7 +84,7 @@ pub async fn plan(app: &App, body: &str) -> anyhow::Result<()> {
         if !subscription.wants(event.kind) {
             continue;
         }
-        let at = now();
+        let at = now_rfc3339();
         let delivery = Delivery {
             delivery_id: delivery_id(&subscription.webhook_id, &event.id),
             webhook_id: subscription.webhook_id.clone(),
@@ -146,7 +143,7 @@ pub async fn deliver(app: &App, record: &SqsMessage) -> anyhow::Result<Dispositi
     if delivery.status != DeliveryStatus::Pending {
         return Ok(Disposition::Done);
     }
-    let at = now();
+    let at = now_rfc3339();
     let Some(payload) = delivery.payload.as_deref() else {
         let attempt = Attempt {
             at: at.clone(),

@@ -1,27 +1,8 @@
 // @vitest-environment jsdom
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, renderHook, waitFor } from "@testing-library/react";
-import type { ReactNode } from "react";
 import { describe, expect, it, vi } from "vitest";
-import { ApiClientProvider, createApiClient, orderKeys, returnKeys, useCancelOrder, useOrders } from "../src";
-
-function setup(respond: (request: Request) => Response) {
-  const client = createApiClient({
-    baseUrl: "http://api.test",
-    getToken: () => "t",
-    fetch: (async (request: Request) => respond(request)) as unknown as typeof fetch,
-  });
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <QueryClientProvider client={queryClient}>
-      <ApiClientProvider client={client}>{children}</ApiClientProvider>
-    </QueryClientProvider>
-  );
-  return { queryClient, wrapper };
-}
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+import { json, setup } from "./support";
+import { orderKeys, returnKeys, useCancelOrder, useOrders } from "../src";
 
 describe("the order hooks", () => {
   it("key each list by its filters", () => {

@@ -1,11 +1,8 @@
 // @vitest-environment jsdom
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, renderHook, waitFor } from "@testing-library/react";
-import type { ReactNode } from "react";
 import { describe, expect, it, vi } from "vitest";
+import { json, setup } from "./support";
 import {
-  ApiClientProvider,
-  createApiClient,
   customerErasureKeys,
   erasureProgressed,
   hasPendingDelivery,
@@ -19,24 +16,6 @@ import {
   type CustomerErasure,
   type WebhookDeliveryPage,
 } from "../src";
-
-function setup(respond: (request: Request) => Response) {
-  const client = createApiClient({
-    baseUrl: "http://api.test",
-    getToken: () => "t",
-    fetch: (async (request: Request) => respond(request)) as unknown as typeof fetch,
-  });
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <QueryClientProvider client={queryClient}>
-      <ApiClientProvider client={client}>{children}</ApiClientProvider>
-    </QueryClientProvider>
-  );
-  return { queryClient, wrapper };
-}
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
 const webhookId = "3f0c5a8e-1d2b-4c3a-9e8f-0a1b2c3d4e5f";
 const erasure: CustomerErasure = {
