@@ -22,7 +22,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: report dev test token setup build bench bench-realtime sam-build clean web web-check e2e deploy-web
+.PHONY: report dev test token setup build bench bench-cost bench-realtime sam-build clean web web-check e2e deploy-web
 
 ## dev: start the whole service locally on the emulator, with the storefront and the admin dashboard (Ctrl-C stops it)
 dev: $(STAMP) web
@@ -100,7 +100,13 @@ bench: $(STAMP)
 	cargo build --release -p functions
 	cargo build --release -p local --bin bench-cold-start
 	target/release/bench-cold-start target/release 20
+	$(MAKE) --no-print-directory bench-cost
 	$(MAKE) --no-print-directory bench-realtime
+
+## bench-cost: what 1,000 orders cost at AWS list prices, by component, counted over 50 orders from cart to delivery on the local stack
+bench-cost: $(STAMP)
+	cargo build --release -p local --bin bench-cost
+	target/release/bench-cost 50 4
 
 ## bench-realtime: latency from an order's status write to a WebSocket client, over 100 orders on the local stack
 bench-realtime: $(STAMP)

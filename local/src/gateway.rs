@@ -282,7 +282,12 @@ impl Gateway {
                 }
             };
         let request: lambda_http::Request = lambda_request.into();
-        let response = route.endpoint.call(&route.app, request).await;
+        crate::metering::api_request();
+        let response = crate::metering::invocation(
+            route.endpoint.name(),
+            route.endpoint.call(&route.app, request),
+        )
+        .await;
         let (parts, body) = response.into_parts();
         let bytes = match body {
             lambda_http::Body::Empty => Bytes::new(),

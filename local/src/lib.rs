@@ -5,6 +5,7 @@
 
 pub mod gateway;
 pub mod identity;
+pub mod metering;
 pub mod oidc;
 pub mod pollers;
 pub mod provision;
@@ -208,12 +209,15 @@ pub fn free_port() -> anyhow::Result<u16> {
 
 /// SDK configuration that talks to the emulator with dummy credentials.
 pub async fn sdk_config(endpoint: &str) -> SdkConfig {
+    sdk_loader(endpoint).load().await
+}
+
+/// The SDK configuration loader for the emulator at `endpoint`.
+pub fn sdk_loader(endpoint: &str) -> aws_config::ConfigLoader {
     shared::app::sdk_loader()
         .endpoint_url(endpoint)
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("testing", "testing", None, None, "local"))
-        .load()
-        .await
 }
 
 /// An AWS SDK error with its whole chain of causes, saying what was being done.

@@ -107,7 +107,7 @@ async fn poll_once(
     }
     let mut event = SqsEvent::default();
     event.records = records;
-    let response = worker.handle(app, event).await;
+    let response = crate::metering::invocation(worker.name(), worker.handle(app, event)).await;
     for failure in &response.batch_item_failures {
         receipts.remove(&failure.item_identifier);
     }

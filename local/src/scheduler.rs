@@ -12,6 +12,10 @@ pub const JOBS: &[&str] = &["low-stock-report"];
 
 /// Runs the job `binary` once, as an EventBridge invocation would.
 pub async fn run_job(binary: &str, app: &App) -> anyhow::Result<serde_json::Value> {
+    crate::metering::invocation(binary, job(binary, app)).await
+}
+
+async fn job(binary: &str, app: &App) -> anyhow::Result<serde_json::Value> {
     match binary {
         "low-stock-report" => {
             let report = shared::inventory::low_stock_report(app).await?;

@@ -72,6 +72,10 @@ impl Consumer {
 
     /// Hands `event` to the consumer.
     pub async fn consume(&self, event: Event) -> DynamoDbEventResponse {
+        crate::metering::invocation(self.name(), self.consume_unmetered(event)).await
+    }
+
+    async fn consume_unmetered(&self, event: Event) -> DynamoDbEventResponse {
         match self {
             Self::SalesAnalytics(app) => shared::analytics::handle(app, event).await,
             Self::OrderNotifier(app, connections) => {

@@ -1,8 +1,11 @@
 //! The clients and settings a function builds once at cold start and
 //! borrows into every invocation.
 
+use anyhow::Context;
 use aws_config::{BehaviorVersion, SdkConfig};
-use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_sdk_dynamodb::config::{
+    Credentials, Region, SharedAsyncSleep, SharedCredentialsProvider, SharedHttpClient,
+};
 
 use crate::{auth::JwtVerifier, config::Config};
 
@@ -22,26 +25,65 @@ pub struct App {
     pub jwt: Option<JwtVerifier>,
 }
 
-/// Loads the SDK configuration with the project's single HTTPS stack
-/// (hyper 1 + rustls on ring). `AWS_ENDPOINT_URL` points it at the emulator.
-pub async fn sdk_config() -> SdkConfig {
-    sdk_loader().load().await
+/// A function's SDK configuration, from the environment Lambda gives it:
+/// `AWS_REGION` and the execution role's credentials (`AWS_ACCESS_KEY_ID`,
+/// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), plus `AWS_ENDPOINT_URL`
+/// when set (the cold-start bench points it at the emulator).
+///
+/// No provider chain is consulted or linked (profiles, SSO, STS, instance
+/// metadata): a function has its credentials in the environment, and the
+/// chain's code was a tenth of every package (`docs/performance.md`).
+pub fn sdk_config() -> anyhow::Result<SdkConfig> {
+    sdk_config_from(|name| std::env::var(name).ok())
 }
 
-/// The SDK configuration loader with the project's HTTPS client; the local
-/// runner adds the emulator's endpoint and dummy credentials to it.
+/// [`sdk_config`] from `var` in place of the environment.
+pub fn sdk_config_from(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<SdkConfig> {
+    let var = |name: &str| var(name).filter(|v| !v.is_empty());
+    let region = var("AWS_REGION")
+        .or_else(|| var("AWS_DEFAULT_REGION"))
+        .context("AWS_REGION is not set")?;
+    let credentials = Credentials::new(
+        var("AWS_ACCESS_KEY_ID").context("AWS_ACCESS_KEY_ID is not set")?,
+        var("AWS_SECRET_ACCESS_KEY").context("AWS_SECRET_ACCESS_KEY is not set")?,
+        var("AWS_SESSION_TOKEN"),
+        None,
+        "environment",
+    );
+    let mut builder = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region))
+        .credentials_provider(SharedCredentialsProvider::new(credentials))
+        .http_client(http_client())
+        .sleep_impl(SharedAsyncSleep::new(
+            aws_smithy_async::rt::sleep::TokioSleep::new(),
+        ))
+        .time_source(aws_smithy_async::time::SharedTimeSource::default())
+        .retry_config(aws_config::retry::RetryConfig::standard());
+    if let Some(endpoint) = var("AWS_ENDPOINT_URL") {
+        builder = builder.endpoint_url(endpoint);
+    }
+    Ok(builder.build())
+}
+
+/// The SDK configuration loader (provider chains included) with the
+/// project's HTTP client, for the local runner and the tests, which add
+/// the emulator's endpoint and dummy credentials to it.
 pub fn sdk_loader() -> aws_config::ConfigLoader {
-    let http_client = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
-        .build_https();
-    aws_config::defaults(BehaviorVersion::latest()).http_client(http_client)
+    aws_config::defaults(BehaviorVersion::latest()).http_client(http_client())
+}
+
+/// The SDK's HTTP client: the project's one hyper + rustls stack
+/// ([`crate::https::SdkHttpClient`]); the local cost meter wraps it.
+pub fn http_client() -> SharedHttpClient {
+    SharedHttpClient::new(crate::https::SdkHttpClient::default())
 }
 
 impl App {
     /// Builds the clients from the environment; call once in `main`.
     pub async fn from_env() -> anyhow::Result<Self> {
         let config = Config::from_env();
-        let sdk = sdk_config().await;
+        let sdk = sdk_config()?;
         Self::new(config, &sdk)
     }
 
@@ -105,5 +147,58 @@ impl App {
     pub fn with_jwt(mut self, jwt: JwtVerifier) -> Self {
         self.jwt = Some(jwt);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn a_functions_sdk_configuration_comes_from_lambdas_environment() {
+        let sdk = sdk_config_from(env(&[
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+            ("AWS_SESSION_TOKEN", "token"),
+        ]))
+        .unwrap();
+        assert_eq!(sdk.region().map(|r| r.as_ref()), Some("eu-west-1"));
+        assert!(sdk.credentials_provider().is_some());
+        assert!(sdk.http_client().is_some() && sdk.sleep_impl().is_some());
+        assert_eq!(sdk.endpoint_url(), None);
+
+        let local = sdk_config_from(env(&[
+            ("AWS_DEFAULT_REGION", "us-east-1"),
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+        ]))
+        .unwrap();
+        assert_eq!(local.endpoint_url(), Some("http://127.0.0.1:5000"));
+    }
+
+    #[test]
+    fn a_missing_region_or_credential_is_named() {
+        let error = sdk_config_from(env(&[("AWS_ACCESS_KEY_ID", "AKID")])).unwrap_err();
+        assert!(error.to_string().contains("AWS_REGION"), "{error}");
+        let error = sdk_config_from(env(&[
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+        ]))
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("AWS_SECRET_ACCESS_KEY"),
+            "{error}"
+        );
     }
 }

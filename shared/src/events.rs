@@ -266,7 +266,7 @@ pub async fn publish(bus: &EventBus, event: Event) -> DynamoDbEventResponse {
 /// The publisher function's whole life.
 pub async fn run_publisher() -> Result<(), lambda_runtime::Error> {
     crate::telemetry::init();
-    let sdk = crate::app::sdk_config().await;
+    let sdk = crate::app::sdk_config()?;
     let bus = EventBus::new(&sdk, &crate::Config::from_env());
     let bus = &bus;
     lambda_runtime::run(lambda_runtime::service_fn(

@@ -431,7 +431,7 @@ pub async fn run_connection_handler(connecting: bool) -> Result<(), lambda_runti
 /// The notifier function's whole life.
 pub async fn run_notifier() -> Result<(), lambda_runtime::Error> {
     crate::telemetry::init();
-    let sdk = crate::app::sdk_config().await;
+    let sdk = crate::app::sdk_config()?;
     let app = App::new(crate::Config::from_env(), &sdk)?;
     let endpoint = app
         .config

@@ -5,5 +5,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::workers::run(shared::workers::Worker::ChargePayment).await
+    shared::workers::serve::charge_payment().await
 }

@@ -1,6 +1,9 @@
 //! `deliver-webhook`: attempts webhook deliveries (SQS); see `shared::webhooks::deliveries`.
 
+// The worker future nests deeply (SDK calls inside the runtime loop).
+#![recursion_limit = "256"]
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::workers::run(shared::workers::Worker::DeliverWebhook).await
+    shared::workers::serve::deliver_webhook().await
 }

@@ -1,6 +1,9 @@
 //! `erase-customer`: the erasure queue's worker (SQS); see `shared::erasure`.
 
+// The worker future nests deeply (SDK calls inside the runtime loop).
+#![recursion_limit = "256"]
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::workers::run(shared::workers::Worker::EraseCustomer).await
+    shared::workers::serve::erase_customer().await
 }

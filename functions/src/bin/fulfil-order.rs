@@ -5,5 +5,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::workers::run(shared::workers::Worker::FulfilOrder).await
+    shared::workers::serve::fulfil_order().await
 }

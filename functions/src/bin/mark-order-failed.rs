@@ -5,5 +5,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::workers::run(shared::workers::Worker::MarkOrderFailed).await
+    shared::workers::serve::mark_order_failed().await
 }

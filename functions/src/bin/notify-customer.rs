@@ -5,5 +5,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::workers::run(shared::workers::Worker::NotifyCustomer).await
+    shared::workers::serve::notify_customer().await
 }

@@ -1,6 +1,9 @@
 //! `plan-webhook-deliveries`: plans each domain event's webhook deliveries (SQS, fed by an EventBridge rule); see `shared::webhooks::deliveries`.
 
+// The worker future nests deeply (SDK calls inside the runtime loop).
+#![recursion_limit = "256"]
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::workers::run(shared::workers::Worker::PlanWebhookDeliveries).await
+    shared::workers::serve::plan_webhook_deliveries().await
 }

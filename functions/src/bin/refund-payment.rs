@@ -5,5 +5,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::workers::run(shared::workers::Worker::RefundPayment).await
+    shared::workers::serve::refund_payment().await
 }

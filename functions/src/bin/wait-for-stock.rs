@@ -5,5 +5,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::workers::run(shared::workers::Worker::WaitForStock).await
+    shared::workers::serve::wait_for_stock().await
 }

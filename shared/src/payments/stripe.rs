@@ -151,7 +151,7 @@ impl StripeGateway {
         self.client
             .get_or_try_init(|| async {
                 Ok::<_, anyhow::Error>(
-                    Client::builder(TokioExecutor::new()).build(crate::https::connector()?),
+                    Client::builder(TokioExecutor::new()).build(crate::https::connector()),
                 )
             })
             .await

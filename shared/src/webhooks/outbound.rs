@@ -309,12 +309,7 @@ pub async fn send(request: SignedRequest<'_>, allow_loopback: bool) -> Outcome {
         let mut http = HttpConnector::new_with_resolver(GuardedResolver { allow_loopback });
         http.enforce_http(false);
         http.set_connect_timeout(Some(Duration::from_secs(5)));
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_native_roots()
-            .map_err(|e| format!("loading root certificates: {e}"))?
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
+        let connector = crate::https::wrap(http);
         let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build(connector);
         let http_request = http::Request::post(target.uri.clone())
             .header(http::header::CONTENT_TYPE, "application/json")

@@ -86,72 +86,122 @@ impl Worker {
         Self::ALL.iter().copied().find(|w| w.name() == name)
     }
 
-    async fn step(self, app: &App, message: StepMessage) -> anyhow::Result<()> {
-        match self {
-            Worker::ReserveStock => reserve_stock::reserve_stock(app, message).await,
-            Worker::ChargePayment => payment::charge_payment(app, message).await,
-            Worker::FulfilOrder => shipping::fulfil_order(app, message).await,
-            Worker::NotifyCustomer => shipping::notify_customer(app, message).await,
-            Worker::ReleaseStock => compensation::release_stock(app, message).await,
-            Worker::RefundPayment => payment::refund_payment(app, message).await,
-            Worker::MarkOrderFailed => compensation::mark_order_failed(app, message).await,
-            Worker::WaitForStock => backorders::wait_for_stock(app, message).await,
-            Worker::EraseCustomer | Worker::PlanWebhookDeliveries | Worker::DeliverWebhook => {
-                anyhow::bail!("{} does not take workflow steps", self.name())
-            }
-        }
-    }
-
-    /// Handles one message; `Ok(false)` when it is to come back later
-    /// (a webhook retry, hidden for its delay).
+    /// Handles one message with this worker's own handler; `Ok(false)`
+    /// when it is to come back later (a webhook retry, hidden for its
+    /// delay). The local runner and the tests dispatch through this; each
+    /// function's binary calls its own `serve` function instead, so it links
+    /// only its own worker.
     async fn message(self, app: &App, record: &SqsMessage) -> anyhow::Result<bool> {
-        let body = record.body.as_deref().unwrap_or_default();
         match self {
-            Worker::EraseCustomer => {
-                let message: crate::erasure::ErasureMessage = serde_json::from_str(body)
-                    .map_err(|e| anyhow::anyhow!("the message is not an erasure request: {e}"))?;
-                crate::erasure::process(app, message).await?;
-                Ok(true)
-            }
-            Worker::PlanWebhookDeliveries => {
-                crate::webhooks::deliveries::plan(app, body).await?;
-                Ok(true)
-            }
-            Worker::DeliverWebhook => Ok(crate::webhooks::deliveries::deliver(app, record).await?
-                == crate::webhooks::deliveries::Disposition::Done),
-            _ => {
-                let message: StepMessage = serde_json::from_str(body)
-                    .map_err(|e| anyhow::anyhow!("the message is not a workflow step: {e}"))?;
-                self.step(app, message).await?;
-                Ok(true)
-            }
+            Worker::ReserveStock => messages::reserve_stock(app, record).await,
+            Worker::ChargePayment => messages::charge_payment(app, record).await,
+            Worker::FulfilOrder => messages::fulfil_order(app, record).await,
+            Worker::NotifyCustomer => messages::notify_customer(app, record).await,
+            Worker::ReleaseStock => messages::release_stock(app, record).await,
+            Worker::RefundPayment => messages::refund_payment(app, record).await,
+            Worker::MarkOrderFailed => messages::mark_order_failed(app, record).await,
+            Worker::WaitForStock => messages::wait_for_stock(app, record).await,
+            Worker::EraseCustomer => messages::erase_customer(app, record).await,
+            Worker::PlanWebhookDeliveries => messages::plan_webhook_deliveries(app, record).await,
+            Worker::DeliverWebhook => messages::deliver_webhook(app, record).await,
         }
     }
 
     /// Processes a batch; one span per message; failures listed by id.
     pub async fn handle(self, app: &App, event: SqsEvent) -> SqsBatchResponse {
-        let mut failures = Vec::new();
-        for record in event.records {
-            let message_id = record.message_id.clone().unwrap_or_default();
-            let span = tracing::info_span!("step", worker = self.name(), %message_id);
-            let outcome = self.message(app, &record).instrument(span).await;
-            let done = match outcome {
-                Ok(done) => done,
-                Err(error) => {
-                    tracing::error!(worker = self.name(), %message_id, error = ?error, "step failed");
-                    false
-                }
-            };
-            if !done {
-                let mut failure = BatchItemFailure::default();
-                failure.item_identifier = message_id;
-                failures.push(failure);
-            }
-        }
-        let mut response = SqsBatchResponse::default();
-        response.batch_item_failures = failures;
-        response
+        process(self, &event.records, |record| self.message(app, record)).await
     }
+}
+
+/// Each worker's handling of one message.
+mod messages {
+    use super::*;
+
+    /// A workflow step's message, handed to `step`.
+    async fn workflow_step(
+        record: &SqsMessage,
+        step: impl AsyncFnOnce(StepMessage) -> anyhow::Result<()>,
+    ) -> anyhow::Result<bool> {
+        let body = record.body.as_deref().unwrap_or_default();
+        let message: StepMessage = serde_json::from_str(body)
+            .map_err(|e| anyhow::anyhow!("the message is not a workflow step: {e}"))?;
+        step(message).await?;
+        Ok(true)
+    }
+
+    macro_rules! workflow_steps {
+        ($($name:ident => $step:path),* $(,)?) => {
+            $(
+                pub(super) async fn $name(app: &App, record: &SqsMessage) -> anyhow::Result<bool> {
+                    workflow_step(record, async |message| $step(app, message).await).await
+                }
+            )*
+        };
+    }
+
+    workflow_steps! {
+        reserve_stock => reserve_stock::reserve_stock,
+        charge_payment => payment::charge_payment,
+        fulfil_order => shipping::fulfil_order,
+        notify_customer => shipping::notify_customer,
+        release_stock => compensation::release_stock,
+        refund_payment => payment::refund_payment,
+        mark_order_failed => compensation::mark_order_failed,
+        wait_for_stock => backorders::wait_for_stock,
+    }
+
+    pub(super) async fn erase_customer(app: &App, record: &SqsMessage) -> anyhow::Result<bool> {
+        let body = record.body.as_deref().unwrap_or_default();
+        let message: crate::erasure::ErasureMessage = serde_json::from_str(body)
+            .map_err(|e| anyhow::anyhow!("the message is not an erasure request: {e}"))?;
+        crate::erasure::process(app, message).await?;
+        Ok(true)
+    }
+
+    pub(super) async fn plan_webhook_deliveries(
+        app: &App,
+        record: &SqsMessage,
+    ) -> anyhow::Result<bool> {
+        crate::webhooks::deliveries::plan(app, record.body.as_deref().unwrap_or_default()).await?;
+        Ok(true)
+    }
+
+    pub(super) async fn deliver_webhook(app: &App, record: &SqsMessage) -> anyhow::Result<bool> {
+        Ok(crate::webhooks::deliveries::deliver(app, record).await?
+            == crate::webhooks::deliveries::Disposition::Done)
+    }
+}
+
+/// Runs `message` over a batch; one span per message; failures listed by id.
+async fn process<'a, Done>(
+    worker: Worker,
+    records: &'a [SqsMessage],
+    message: impl Fn(&'a SqsMessage) -> Done,
+) -> SqsBatchResponse
+where
+    Done: std::future::Future<Output = anyhow::Result<bool>> + 'a,
+{
+    let mut failures = Vec::new();
+    for record in records {
+        let message_id = record.message_id.clone().unwrap_or_default();
+        let span = tracing::info_span!("step", worker = worker.name(), %message_id);
+        let outcome = message(record).instrument(span).await;
+        let done = match outcome {
+            Ok(done) => done,
+            Err(error) => {
+                tracing::error!(worker = worker.name(), %message_id, error = ?error, "step failed");
+                false
+            }
+        };
+        if !done {
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = message_id;
+            failures.push(failure);
+        }
+    }
+    let mut response = SqsBatchResponse::default();
+    response.batch_item_failures = failures;
+    response
 }
 
 /// Loads the order a step is about; a missing order is a message no retry
@@ -166,15 +216,50 @@ pub(crate) async fn load_order(
         .ok_or_else(|| anyhow::anyhow!("order {order_id} does not exist"))
 }
 
-/// A worker function's whole `main`.
-pub async fn run(worker: Worker) -> Result<(), lambda_runtime::Error> {
+/// A worker function's whole `main`: runs `message` over each batch.
+async fn run(
+    worker: Worker,
+    message: impl AsyncFn(&App, &SqsMessage) -> anyhow::Result<bool>,
+) -> Result<(), lambda_runtime::Error> {
     crate::telemetry::init();
     let app = App::from_env().await?;
-    let app = &app;
+    let (app, message) = (&app, &message);
     lambda_runtime::run(lambda_runtime::service_fn(
         move |event: lambda_runtime::LambdaEvent<SqsEvent>| async move {
-            Ok::<_, std::convert::Infallible>(worker.handle(app, event.payload).await)
+            let records = event.payload.records;
+            let response = process(worker, &records, |record| message(app, record)).await;
+            Ok::<_, std::convert::Infallible>(response)
         },
     ))
     .await
+}
+
+/// Each worker function's `main`: its own handler and no other worker's.
+pub mod serve {
+    use super::{messages, run, Worker};
+
+    macro_rules! serve {
+        ($($name:ident => $worker:ident),* $(,)?) => {
+            $(
+                #[doc = concat!("The `", stringify!($name), "` worker function.")]
+                pub async fn $name() -> Result<(), lambda_runtime::Error> {
+                    run(Worker::$worker, messages::$name).await
+                }
+            )*
+        };
+    }
+
+    serve! {
+        reserve_stock => ReserveStock,
+        charge_payment => ChargePayment,
+        fulfil_order => FulfilOrder,
+        notify_customer => NotifyCustomer,
+        release_stock => ReleaseStock,
+        refund_payment => RefundPayment,
+        mark_order_failed => MarkOrderFailed,
+        wait_for_stock => WaitForStock,
+        erase_customer => EraseCustomer,
+        plan_webhook_deliveries => PlanWebhookDeliveries,
+        deliver_webhook => DeliverWebhook,
+    }
 }
