@@ -7,11 +7,11 @@ use std::path::Path;
 
 use anyhow::Context;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use jsonwebtoken::{jwk::JwkSet, Algorithm, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
-use shared::auth::{JwtSettings, JwtVerifier};
+use shared::auth::{JwkSet, JwtSettings, JwtVerifier};
 
 pub const ISSUER: &str = "https://local-idp.order-service.test";
 /// The client id of the local web apps (the Cognito app client in AWS),
@@ -93,7 +93,7 @@ impl LocalIdentityProvider {
             "n": URL_SAFE_NO_PAD.encode(public.n().to_bytes_be()),
             "e": URL_SAFE_NO_PAD.encode(public.e().to_bytes_be()),
         }]});
-        serde_json::from_value(value).unwrap_or(JwkSet { keys: vec![] })
+        serde_json::from_value(value).unwrap_or_default()
     }
 
     pub fn settings(jwks_url: &str) -> JwtSettings {
@@ -145,7 +145,8 @@ impl LocalIdentityProvider {
         self.sign(claims)
     }
 
-    fn sign(&self, claims: serde_json::Value) -> anyhow::Result<String> {
+    /// Signs `claims` as this provider does every token (RS256, its key id).
+    pub fn sign(&self, claims: serde_json::Value) -> anyhow::Result<String> {
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some(KEY_ID.to_string());
         let key = EncodingKey::from_rsa_pem(self.pem.as_bytes())?;

@@ -1,11 +1,11 @@
 //! Fetches the identity provider's JSON Web Key Set over HTTPS, once per cold
 //! start, with the same hyper + rustls stack the AWS SDK uses.
 
+use crate::auth::JwkSet;
 use anyhow::Context;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
-use jsonwebtoken::jwk::JwkSet;
 
 /// Downloads and parses the key set at `url` (https, or http on loopback).
 pub async fn fetch(url: &str) -> anyhow::Result<JwkSet> {

@@ -1,6 +1,47 @@
 //! Logging set-up for every function: JSON when `AWS_LAMBDA_LOG_FORMAT=JSON`.
 
-/// Installs the tracing subscriber the Lambda runtime recommends.
+use lambda_runtime::tracing::subscriber::filter::LevelFilter;
+
+/// Installs the subscriber the Lambda runtime's `init_default_subscriber`
+/// would, with one difference: the level is a single level, from
+/// `AWS_LAMBDA_LOG_LEVEL` (Lambda's logging controls), else `RUST_LOG`,
+/// else INFO. No per-module directives: they need `EnvFilter`, whose
+/// regular expression engine was a twentieth of every function's code.
 pub fn init() {
-    lambda_runtime::tracing::init_default_subscriber();
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let level = level(
+        var("AWS_LAMBDA_LOG_LEVEL")
+            .or_else(|| var("RUST_LOG"))
+            .as_deref(),
+    );
+    let subscriber = lambda_runtime::tracing::subscriber::fmt()
+        .with_target(false)
+        .without_time()
+        .with_max_level(level);
+    let json = var("AWS_LAMBDA_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json"));
+    let _ = if json {
+        subscriber.json().try_init()
+    } else {
+        subscriber.try_init()
+    };
+}
+
+/// The level named by `setting` (any case), INFO when it names none.
+fn level(setting: Option<&str>) -> LevelFilter {
+    setting
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(LevelFilter::INFO)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_level_is_lambdas_setting_or_info() {
+        assert_eq!(level(Some("error")), LevelFilter::ERROR);
+        assert_eq!(level(Some("DEBUG")), LevelFilter::DEBUG);
+        assert_eq!(level(None), LevelFilter::INFO);
+        assert_eq!(level(Some("shared=debug,info")), LevelFilter::INFO);
+    }
 }

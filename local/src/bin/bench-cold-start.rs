@@ -17,6 +17,12 @@
 //! template gives it and its sample event from `events/`.
 //!
 //! Usage: bench-cold-start <directory of release binaries> <runs>
+//!
+//! `BENCH_FUNCTIONS=a,b` measures only those; `BENCH_WARM_INVOKES=n`
+//! changes the 50; `BENCH_WRAPPER="valgrind --tool=callgrind"` starts each
+//! function under that command (and stops it with SIGTERM, so a profiler
+//! can write its output): instruction counts are stable where CPU time is
+//! noisy.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -31,8 +37,13 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, Mutex};
 
-/// Warm invokes per CPU run.
-const WARM_INVOKES: usize = 50;
+/// Warm invokes per CPU run (`BENCH_WARM_INVOKES`).
+fn warm_invokes() -> usize {
+    std::env::var("BENCH_WARM_INVOKES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(50)
+}
 
 struct RuntimeApi {
     event: String,
@@ -150,7 +161,16 @@ async fn one_run(
         }
     });
     let started = Instant::now();
-    let mut child = std::process::Command::new(binary)
+    let wrapper = std::env::var("BENCH_WRAPPER").unwrap_or_default();
+    let mut command = match wrapper.split_whitespace().collect::<Vec<_>>().split_first() {
+        Some((program, args)) => {
+            let mut c = std::process::Command::new(program);
+            c.args(args).arg(binary);
+            c
+        }
+        None => std::process::Command::new(binary),
+    };
+    let mut child = command
         .envs(env)
         .env("AWS_LAMBDA_RUNTIME_API", addr.to_string())
         .env("AWS_LAMBDA_FUNCTION_NAME", "bench")
@@ -164,7 +184,8 @@ async fn one_run(
     let mut first = None;
     let mut last_status = 0;
     for _ in 0..events {
-        match tokio::time::timeout(Duration::from_secs(30), rx.recv()).await {
+        let limit = if wrapper.is_empty() { 30 } else { 600 };
+        match tokio::time::timeout(Duration::from_secs(limit), rx.recv()).await {
             Ok(Some((at, status))) => {
                 first.get_or_insert(at - started);
                 last_status = status;
@@ -172,13 +193,18 @@ async fn one_run(
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
-                bail!("{binary} gave no response within 30 s");
+                bail!("{binary} gave no response within {limit} s");
             }
         }
     }
     let rss = peak_rss_kib(child.id());
     let before = children_cpu();
-    let _ = child.kill();
+    if wrapper.is_empty() {
+        let _ = child.kill();
+    } else {
+        // SAFETY: signalling our own child by its pid.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    }
     let _ = child.wait();
     let cpu = children_cpu().saturating_sub(before);
     server.abort();
@@ -212,8 +238,13 @@ async fn main() -> anyhow::Result<()> {
         local::LocalStack::start(&root, &sdk, "bench", "127.0.0.1:0".parse()?, &idp).await?;
     local::seed::seed_demo_catalog(&stack.app).await?;
     println!("cold start = process start to first response from a minimal Runtime API on loopback ({runs} runs each)");
-    println!("init CPU and warm CPU per invoke = user + system time, from runs of 1 and of 1 + {WARM_INVOKES} invokes (median of {runs} each)");
-    for function in FUNCTIONS {
+    let only = std::env::var("BENCH_FUNCTIONS").unwrap_or_default();
+    let warm_invokes = warm_invokes();
+    println!("init CPU and warm CPU per invoke = user + system time, from runs of 1 and of 1 + {warm_invokes} invokes (median of {runs} each)");
+    for function in FUNCTIONS
+        .iter()
+        .filter(|f| only.is_empty() || only.split(',').any(|o| o == **f))
+    {
         let binary = format!("{dir}/{function}");
         let event = std::fs::read_to_string(root.join("events").join(format!("{function}.json")))?;
         let mut env = stack
@@ -241,7 +272,7 @@ async fn main() -> anyhow::Result<()> {
             cold_cpu.push(cpu);
             statuses.insert(status);
             peak = peak.max(rss.unwrap_or(0));
-            let (_, status, _, cpu) = one_run(&binary, &event, &env, 1 + WARM_INVOKES).await?;
+            let (_, status, _, cpu) = one_run(&binary, &event, &env, 1 + warm_invokes).await?;
             warm_cpu.push(cpu);
             statuses.insert(status);
         }
@@ -250,7 +281,7 @@ async fn main() -> anyhow::Result<()> {
             v[v.len() / 2]
         };
         let (one, many) = (median(&mut cold_cpu), median(&mut warm_cpu));
-        let warm = many.saturating_sub(one) / WARM_INVOKES as u32;
+        let warm = many.saturating_sub(one) / warm_invokes as u32;
         let init = one.saturating_sub(warm);
         times.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
