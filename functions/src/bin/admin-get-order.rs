@@ -1,6 +1,6 @@
 //! `admin-get-order`: see `shared::api::Endpoint::AdminGetOrder`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::admin_get_order().await
 }

@@ -1,6 +1,6 @@
 //! `change-shipping-address`: see `shared::api::Endpoint::ChangeShippingAddress`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::change_shipping_address().await
 }

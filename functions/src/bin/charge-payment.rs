@@ -3,7 +3,7 @@
 // The worker future nests deeply (SDK calls inside the runtime loop).
 #![recursion_limit = "256"]
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::workers::serve::charge_payment().await
 }

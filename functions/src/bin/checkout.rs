@@ -1,6 +1,6 @@
 //! `checkout`: see `shared::api::Endpoint::Checkout`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::checkout().await
 }

@@ -1,6 +1,6 @@
 //! `create-product`: see `shared::api::Endpoint::CreateProduct`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::create_product().await
 }

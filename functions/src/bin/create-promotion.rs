@@ -1,6 +1,6 @@
 //! `create-promotion`: see `shared::api::Endpoint::CreatePromotion`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::create_promotion().await
 }

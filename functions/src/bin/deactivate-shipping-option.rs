@@ -1,6 +1,6 @@
 //! `deactivate-shipping-option`: see `shared::api::Endpoint::DeactivateShippingOption`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::deactivate_shipping_option().await
 }

@@ -1,6 +1,6 @@
 //! `delete-tax-rate`: see `shared::api::Endpoint::DeleteTaxRate`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::delete_tax_rate().await
 }

@@ -1,6 +1,6 @@
 //! `get-customers-report`: see `shared::api::Endpoint::GetCustomersReport`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::get_customers_report().await
 }

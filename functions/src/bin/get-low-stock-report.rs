@@ -1,6 +1,6 @@
 //! `get-low-stock-report`: see `shared::api::Endpoint::GetLowStockReport`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::get_low_stock_report().await
 }

@@ -1,6 +1,6 @@
 //! `get-my-order`: see `shared::api::Endpoint::GetMyOrder`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::get_my_order().await
 }

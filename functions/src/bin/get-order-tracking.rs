@@ -1,6 +1,6 @@
 //! `get-order-tracking`: see `shared::api::Endpoint::GetOrderTracking`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::get_order_tracking().await
 }

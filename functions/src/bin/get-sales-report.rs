@@ -1,6 +1,6 @@
 //! `get-sales-report`: see `shared::api::Endpoint::GetSalesReport`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::get_sales_report().await
 }

@@ -1,6 +1,6 @@
 //! `list-my-orders`: see `shared::api::Endpoint::ListMyOrders`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::list_my_orders().await
 }

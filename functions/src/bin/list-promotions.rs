@@ -1,6 +1,6 @@
 //! `list-promotions`: see `shared::api::Endpoint::ListPromotions`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::list_promotions().await
 }

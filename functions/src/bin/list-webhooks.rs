@@ -1,6 +1,6 @@
 //! `list-webhooks`: see `shared::api::Endpoint::ListWebhooks`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::list_webhooks().await
 }

@@ -4,7 +4,7 @@
 // The job's future nests deeply (SDK calls inside the runtime loop).
 #![recursion_limit = "256"]
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::inventory::run_low_stock_report().await
 }

@@ -5,7 +5,7 @@
 // The notifier's future nests deeply (paged queries inside the runtime loop).
 #![recursion_limit = "256"]
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::realtime::run_notifier().await
 }

@@ -2,7 +2,7 @@
 //! Erasures streams' consumer that publishes domain events to the
 //! EventBridge bus; see `shared::events`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::events::run_publisher().await
 }

@@ -1,6 +1,6 @@
 //! `put-tax-rate`: see `shared::api::Endpoint::PutTaxRate`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::put_tax_rate().await
 }

@@ -1,6 +1,6 @@
 //! `redeliver-webhook`: see `shared::api::Endpoint::RedeliverWebhook`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::redeliver_webhook().await
 }

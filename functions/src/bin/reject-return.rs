@@ -1,6 +1,6 @@
 //! `reject-return`: see `shared::api::Endpoint::RejectReturn`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::reject_return().await
 }

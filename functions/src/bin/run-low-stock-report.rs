@@ -3,7 +3,7 @@
 // The report's future nests deeply (SDK calls inside the runtime loop).
 #![recursion_limit = "256"]
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::run_low_stock_report().await
 }

@@ -1,6 +1,6 @@
 //! `update-shop-settings`: see `shared::api::Endpoint::UpdateShopSettings`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::api::serve::update_shop_settings().await
 }
