@@ -3,6 +3,7 @@
 //! it, the HTTP API served on loopback through the real handlers, and the
 //! SQS workers polled the way Lambda's event source does.
 
+pub mod bench;
 pub mod gateway;
 pub mod identity;
 pub mod metering;

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use serde_json::{json, Value};
+use serde_json::json;
 use shared::domain::order::OrderStatus;
 
 /// AWS list prices, us-east-1, on demand, in USD (checked 2026-11-30).
@@ -48,44 +48,8 @@ mod price {
 const SKUS: [(&str, i64); 2] = [("BENCH-COST-MUG", 1200), ("BENCH-COST-TEE", 2500)];
 const CUSTOMERS: usize = 10;
 
-struct Api {
-    http: reqwest::Client,
-    base: String,
-}
-
-impl Api {
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-        headers: &[(&str, String)],
-    ) -> anyhow::Result<Value> {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        for (k, v) in headers {
-            request = request.header(*k, v);
-        }
-        if let Some(body) = body {
-            request = request
-                .body(body.to_string())
-                .header("content-type", "application/json");
-        }
-        let response = request.send().await?;
-        let status = response.status();
-        let body: Value = response.json().await.unwrap_or(Value::Null);
-        if !status.is_success() {
-            bail!("{path}: {status} {body}");
-        }
-        Ok(body)
-    }
-}
-
 struct Bench {
-    api: Api,
+    api: local::bench::ApiClient,
     /// Reads order statuses without being counted.
     store: shared::store::Store,
     admin: String,
@@ -218,46 +182,34 @@ async fn transitions(
     let mut by_state = BTreeMap::new();
     let machines = sfn.list_state_machines().send().await?;
     for machine in machines.state_machines() {
-        let mut token = None;
-        loop {
-            let page = sfn
-                .list_executions()
-                .state_machine_arn(machine.state_machine_arn())
-                .set_next_token(token)
-                .send()
-                .await?;
-            for execution in page.executions() {
-                if execution.start_date().secs() < since.timestamp() {
-                    continue;
-                }
-                executions += 1;
-                let mut history_token = None;
-                loop {
-                    let history = sfn
-                        .get_execution_history()
-                        .execution_arn(execution.execution_arn())
-                        .set_next_token(history_token)
-                        .send()
-                        .await?;
-                    for event in history.events() {
-                        if event.r#type().as_str().ends_with("StateEntered") {
-                            total += 1;
-                            let name = event
-                                .state_entered_event_details()
-                                .map(|d| d.name().to_string())
-                                .unwrap_or_default();
-                            *by_state.entry(name).or_insert(0) += 1;
-                        }
-                    }
-                    history_token = history.next_token().map(str::to_string);
-                    if history_token.is_none() {
-                        break;
-                    }
-                }
+        let mut runs = sfn
+            .list_executions()
+            .state_machine_arn(machine.state_machine_arn())
+            .into_paginator()
+            .items()
+            .send();
+        while let Some(execution) = runs.next().await {
+            let execution = execution?;
+            if execution.start_date().secs() < since.timestamp() {
+                continue;
             }
-            token = page.next_token().map(str::to_string);
-            if token.is_none() {
-                break;
+            executions += 1;
+            let mut events = sfn
+                .get_execution_history()
+                .execution_arn(execution.execution_arn())
+                .into_paginator()
+                .items()
+                .send();
+            while let Some(event) = events.next().await {
+                let event = event?;
+                if event.r#type().as_str().ends_with("StateEntered") {
+                    total += 1;
+                    let name = event
+                        .state_entered_event_details()
+                        .map(|d| d.name().to_string())
+                        .unwrap_or_default();
+                    *by_state.entry(name).or_insert(0) += 1;
+                }
             }
         }
     }
@@ -288,10 +240,7 @@ async fn main() -> anyhow::Result<()> {
         local::LocalStack::start(&root, &metered, "bench-cost", "127.0.0.1:0".parse()?, &idp)
             .await?;
     let bench = Bench {
-        api: Api {
-            http: reqwest::Client::new(),
-            base: stack.base_url.clone(),
-        },
+        api: local::bench::ApiClient::new(&stack.base_url),
         store: shared::store::Store::new(
             aws_sdk_dynamodb::Client::new(&raw),
             stack.app.config.tables.clone(),

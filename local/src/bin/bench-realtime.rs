@@ -19,72 +19,41 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use futures::StreamExt;
+use local::bench::ApiClient;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
 const SKU: &str = "BENCH-LIVE";
 
-struct Api {
-    http: reqwest::Client,
-    base: String,
-}
-
-impl Api {
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: &str,
-        body: Option<Value>,
-        headers: &[(&str, String)],
-    ) -> anyhow::Result<Value> {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(token);
-        for (k, v) in headers {
-            request = request.header(*k, v);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await?;
-        let status = response.status();
-        let body: Value = response.json().await.unwrap_or(Value::Null);
-        if !status.is_success() {
-            bail!("{path}: {status} {body}");
-        }
-        Ok(body)
-    }
-
-    async fn place_order(&self, token: &str, n: usize) -> anyhow::Result<String> {
-        use reqwest::Method;
-        let cart = self.call(Method::POST, "/carts", token, None, &[]).await?;
-        let cart = cart["cartId"].as_str().context("cartId")?.to_string();
-        self.call(
+/// Places an order of one mug as `token`'s customer; its id.
+async fn place_order(api: &ApiClient, token: &str, n: usize) -> anyhow::Result<String> {
+    use reqwest::Method;
+    let token = Some(token);
+    let cart = api.call(Method::POST, "/carts", token, None, &[]).await?;
+    let cart = cart["cartId"].as_str().context("cartId")?.to_string();
+    api.call(
+        Method::POST,
+        &format!("/carts/{cart}/items"),
+        token,
+        Some(json!({"sku": SKU, "quantity": 1})),
+        &[],
+    )
+    .await?;
+    let body = json!({
+        "customer": {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "+15555550100"},
+        "shippingAddress": {"line1": "1 Main St", "city": "Springfield", "region": "IL", "postalCode": "62701", "country": "US"},
+        "payment": {"methodToken": "pm_card_visa"}
+    });
+    let placed = api
+        .call(
             Method::POST,
-            &format!("/carts/{cart}/items"),
+            &format!("/carts/{cart}/checkout"),
             token,
-            Some(json!({"sku": SKU, "quantity": 1})),
-            &[],
+            Some(body),
+            &[("idempotency-key", format!("bench-{n}"))],
         )
         .await?;
-        let body = json!({
-            "customer": {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "+15555550100"},
-            "shippingAddress": {"line1": "1 Main St", "city": "Springfield", "region": "IL", "postalCode": "62701", "country": "US"},
-            "payment": {"methodToken": "pm_card_visa"}
-        });
-        let placed = self
-            .call(
-                Method::POST,
-                &format!("/carts/{cart}/checkout"),
-                token,
-                Some(body),
-                &[("idempotency-key", format!("bench-{n}"))],
-            )
-            .await?;
-        Ok(placed["orderId"].as_str().context("orderId")?.to_string())
-    }
+    Ok(placed["orderId"].as_str().context("orderId")?.to_string())
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -113,16 +82,13 @@ async fn main() -> anyhow::Result<()> {
     let idp = local::identity::LocalIdentityProvider::generate()?;
     let stack =
         local::LocalStack::start(&root, &sdk, "bench-rt", "127.0.0.1:0".parse()?, &idp).await?;
-    let api = Api {
-        http: reqwest::Client::new(),
-        base: stack.base_url.clone(),
-    };
+    let api = ApiClient::new(&stack.base_url);
     let admin = idp.token("bench-admin", true, 3600)?;
     let customer = idp.token("bench-customer", false, 3600)?;
     api.call(
         reqwest::Method::POST,
         "/admin/products",
-        &admin,
+        Some(&admin),
         Some(json!({"sku": SKU, "name": "Benchmark mug", "price": {"amount": 1200, "currency": "USD"}})),
         &[],
     )
@@ -130,7 +96,7 @@ async fn main() -> anyhow::Result<()> {
     api.call(
         reqwest::Method::POST,
         &format!("/admin/products/{SKU}/stock"),
-        &admin,
+        Some(&admin),
         Some(json!({"delta": orders as i64 + 10, "reason": "received"})),
         &[],
     )
@@ -141,7 +107,7 @@ async fn main() -> anyhow::Result<()> {
         .call(
             reqwest::Method::POST,
             "/realtime/tickets",
-            &customer,
+            Some(&customer),
             Some(json!({"scope": "customer"})),
             &[],
         )
@@ -198,7 +164,7 @@ async fn main() -> anyhow::Result<()> {
     let placed = futures::stream::iter(0..orders)
         .map(|n| {
             let (api, customer) = (&api, &customer);
-            async move { api.place_order(customer, n).await }
+            async move { place_order(api, customer, n).await }
         })
         .buffer_unordered(clients)
         .collect::<Vec<_>>()
