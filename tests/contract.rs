@@ -118,3 +118,41 @@ fn running_the_low_stock_report_answers_the_schema_of_the_newest_report() {
     component.as_mapping_mut().unwrap().remove("description");
     assert_eq!(component, schema("get"));
 }
+
+/// Every route of both APIs is throttled at its stage, and checkout has
+/// tighter limits of its own (what API Gateway answers 429 beyond).
+#[test]
+fn every_route_is_throttled_and_checkout_has_its_own_burst_limit() {
+    let root = local::project_root().unwrap();
+    let template: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root.join("template.yaml")).unwrap())
+            .unwrap();
+    let resources = &template["Resources"];
+    let limits = |settings: &serde_yaml::Value| {
+        let rate = settings["ThrottlingRateLimit"].as_f64().unwrap_or(0.0);
+        let burst = settings["ThrottlingBurstLimit"].as_u64().unwrap_or(0);
+        assert!(rate > 0.0 && burst > 0, "no throttling in {settings:?}");
+        (rate, burst)
+    };
+    let (rate, burst) = limits(&resources["HttpApi"]["Properties"]["DefaultRouteSettings"]);
+    limits(&resources["RealtimeStage"]["Properties"]["DefaultRouteSettings"]);
+
+    let mut checkout = None;
+    for (_, resource) in resources.as_mapping().unwrap() {
+        for (_, event) in resource["Properties"]["Events"]
+            .as_mapping()
+            .into_iter()
+            .flatten()
+        {
+            let p = &event["Properties"];
+            if event["Type"] == "HttpApi"
+                && p["Method"] == "POST"
+                && p["Path"] == "/carts/{cartId}/checkout"
+            {
+                checkout = Some(limits(&p["RouteSettings"]));
+            }
+        }
+    }
+    let (checkout_rate, checkout_burst) = checkout.expect("the checkout route's own limits");
+    assert!(checkout_rate < rate && checkout_burst < burst);
+}
