@@ -442,9 +442,14 @@ impl Sizer {
             }
             units.extend(read_units(operation, request, answer));
         }
+        // An empty receive is idle polling, a fixed cost per queue and not
+        // a cost per order: it is kept apart.
+        let idle = (service, operation) == ("sqs", "ReceiveMessage")
+            && answer["Messages"].as_array().is_none_or(Vec::is_empty);
         count(|c| {
+            let suffix = if idle { " (empty)" } else { "" };
             *c.requests
-                .entry(format!("{service} {operation}"))
+                .entry(format!("{service} {operation}{suffix}"))
                 .or_default() += 1;
             for (table, u) in units {
                 let entry = c
@@ -456,16 +461,8 @@ impl Sizer {
             }
             match (service, operation) {
                 ("sqs", "ReceiveMessage") => {
-                    let n = answer["Messages"].as_array().map_or(0, Vec::len) as u64;
-                    c.sqs_messages_received += n;
-                    if n == 0 {
-                        // Kept apart: idle polling is a fixed cost per
-                        // queue, not a cost per order.
-                        *c.requests.entry("sqs ReceiveMessage".into()).or_default() -= 1;
-                        *c.requests
-                            .entry("sqs ReceiveMessage (empty)".into())
-                            .or_default() += 1;
-                    }
+                    c.sqs_messages_received +=
+                        answer["Messages"].as_array().map_or(0, Vec::len) as u64
                 }
                 ("sqs", "SendMessage") => c.sqs_messages_sent += 1,
                 ("sqs", "SendMessageBatch") => {

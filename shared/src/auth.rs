@@ -176,9 +176,10 @@ impl JwtVerifier {
         token: &str,
     ) -> Result<serde_json::Map<String, serde_json::Value>, TokenError> {
         use TokenError::Invalid;
-        let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        let Some((signed, signature)) = token.rsplit_once('.') else {
+            return Err(Invalid("not a compact JWS"));
+        };
+        let Some((header, payload)) = signed.split_once('.').filter(|(_, p)| !p.contains('.'))
         else {
             return Err(Invalid("not a compact JWS"));
         };
@@ -200,7 +201,6 @@ impl JwtVerifier {
             return Err(Invalid("the key has no modulus or exponent"));
         };
         let (n, e) = (b64(n)?, b64(e)?);
-        let signed = &token[..header_and_payload_len(token)];
         ring::signature::RsaPublicKeyComponents { n: &n, e: &e }
             .verify(
                 &ring::signature::RSA_PKCS1_2048_8192_SHA256,
@@ -274,11 +274,6 @@ fn b64(part: &str) -> Result<Vec<u8>, TokenError> {
     URL_SAFE_NO_PAD
         .decode(part)
         .map_err(|_| TokenError::Invalid("not base64url"))
-}
-
-/// The length of `header.payload`, the signed part of a compact JWS.
-fn header_and_payload_len(token: &str) -> usize {
-    token.rfind('.').unwrap_or(0)
 }
 
 #[cfg(test)]

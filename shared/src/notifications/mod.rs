@@ -458,4 +458,42 @@ mod tests {
             cancelled.text
         );
     }
+
+    #[test]
+    fn the_general_filters_count_and_fall_back() {
+        let mut env = Environment::new();
+        add_filters(&mut env);
+        let render = |source: &str, ctx: Value| env.render_str(source, ctx).unwrap();
+        let ctx = context! { items => vec![1, 2, 3], none => (), brand => "visa" };
+        assert_eq!(render("{{ items | length }}", ctx.clone()), "3");
+        assert_eq!(render("{{ brand | default('card') }}", ctx.clone()), "visa");
+        assert_eq!(render("{{ none | default('card') }}", ctx.clone()), "card");
+        assert_eq!(
+            render("{{ missing | default('card') }}", ctx.clone()),
+            "card"
+        );
+        assert_eq!(render("{{ missing | default }}", ctx), "");
+    }
+
+    /// The templates' `default` filter: the card's brand, or "card" when the
+    /// payment has none.
+    #[test]
+    fn a_payment_without_a_brand_is_called_a_card() {
+        let with_brand = render(EmailKind::OrderConfirmation, &order(), None, "Shop").unwrap();
+        assert!(
+            with_brand.html.contains("Paid with visa ending 4242"),
+            "{}",
+            with_brand.html
+        );
+        let mut unbranded = order();
+        if let Some(p) = unbranded.payment_record.as_mut() {
+            p.brand = None;
+        }
+        let email = render(EmailKind::OrderConfirmation, &unbranded, None, "Shop").unwrap();
+        assert!(
+            email.html.contains("Paid with card ending 4242"),
+            "{}",
+            email.html
+        );
+    }
 }

@@ -32,81 +32,66 @@ pub struct StepMessage {
     pub reason: Option<String>,
 }
 
-/// The SQS-driven workers, each deployed as its own function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Worker {
-    ReserveStock,
-    ChargePayment,
-    FulfilOrder,
-    NotifyCustomer,
-    ReleaseStock,
-    RefundPayment,
-    MarkOrderFailed,
-    WaitForStock,
+macro_rules! workers {
+    ($($(#[$doc:meta])* $variant:ident / $serve:ident => $name:literal,)*) => {
+        /// The SQS-driven workers, each deployed as its own function; a
+        /// worker's messages are handled by `messages::<its serve name>`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Worker { $($(#[$doc])* $variant,)* }
+
+        impl Worker {
+            pub const ALL: &'static [Worker] = &[$(Worker::$variant,)*];
+
+            /// The function's name (`reserve-stock`, …).
+            pub fn name(self) -> &'static str {
+                match self { $(Worker::$variant => $name,)* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|w| w.name() == name)
+            }
+
+            /// Handles one message with this worker's own handler;
+            /// `Ok(false)` when it is to come back later (a webhook retry,
+            /// hidden for its delay). The local runner and the tests
+            /// dispatch through this; each function's binary calls its own
+            /// `serve` function instead, so it links only its own worker.
+            async fn message(self, app: &App, record: &SqsMessage) -> anyhow::Result<bool> {
+                match self { $(Worker::$variant => messages::$serve(app, record).await,)* }
+            }
+        }
+
+        /// Each worker function's `main`: its own handler and no other worker's.
+        pub mod serve {
+            use super::{messages, run, Worker};
+            $(
+                #[doc = concat!("The `", $name, "` worker function.")]
+                pub async fn $serve() -> Result<(), lambda_runtime::Error> {
+                    run(Worker::$variant, messages::$serve).await
+                }
+            )*
+        }
+    };
+}
+
+workers! {
+    ReserveStock / reserve_stock => "reserve-stock",
+    ChargePayment / charge_payment => "charge-payment",
+    FulfilOrder / fulfil_order => "fulfil-order",
+    NotifyCustomer / notify_customer => "notify-customer",
+    ReleaseStock / release_stock => "release-stock",
+    RefundPayment / refund_payment => "refund-payment",
+    MarkOrderFailed / mark_order_failed => "mark-order-failed",
+    WaitForStock / wait_for_stock => "wait-for-stock",
     /// Erases a customer's personal data (`crate::erasure`).
-    EraseCustomer,
+    EraseCustomer / erase_customer => "erase-customer",
     /// Plans an event's webhook deliveries (`crate::webhooks::deliveries`).
-    PlanWebhookDeliveries,
+    PlanWebhookDeliveries / plan_webhook_deliveries => "plan-webhook-deliveries",
     /// Attempts one webhook delivery.
-    DeliverWebhook,
+    DeliverWebhook / deliver_webhook => "deliver-webhook",
 }
 
 impl Worker {
-    pub const ALL: &'static [Worker] = &[
-        Worker::ReserveStock,
-        Worker::ChargePayment,
-        Worker::FulfilOrder,
-        Worker::NotifyCustomer,
-        Worker::ReleaseStock,
-        Worker::RefundPayment,
-        Worker::MarkOrderFailed,
-        Worker::WaitForStock,
-        Worker::EraseCustomer,
-        Worker::PlanWebhookDeliveries,
-        Worker::DeliverWebhook,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Worker::ReserveStock => "reserve-stock",
-            Worker::ChargePayment => "charge-payment",
-            Worker::FulfilOrder => "fulfil-order",
-            Worker::NotifyCustomer => "notify-customer",
-            Worker::ReleaseStock => "release-stock",
-            Worker::RefundPayment => "refund-payment",
-            Worker::MarkOrderFailed => "mark-order-failed",
-            Worker::WaitForStock => "wait-for-stock",
-            Worker::EraseCustomer => "erase-customer",
-            Worker::PlanWebhookDeliveries => "plan-webhook-deliveries",
-            Worker::DeliverWebhook => "deliver-webhook",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|w| w.name() == name)
-    }
-
-    /// Handles one message with this worker's own handler; `Ok(false)`
-    /// when it is to come back later (a webhook retry, hidden for its
-    /// delay). The local runner and the tests dispatch through this; each
-    /// function's binary calls its own `serve` function instead, so it links
-    /// only its own worker.
-    async fn message(self, app: &App, record: &SqsMessage) -> anyhow::Result<bool> {
-        match self {
-            Worker::ReserveStock => messages::reserve_stock(app, record).await,
-            Worker::ChargePayment => messages::charge_payment(app, record).await,
-            Worker::FulfilOrder => messages::fulfil_order(app, record).await,
-            Worker::NotifyCustomer => messages::notify_customer(app, record).await,
-            Worker::ReleaseStock => messages::release_stock(app, record).await,
-            Worker::RefundPayment => messages::refund_payment(app, record).await,
-            Worker::MarkOrderFailed => messages::mark_order_failed(app, record).await,
-            Worker::WaitForStock => messages::wait_for_stock(app, record).await,
-            Worker::EraseCustomer => messages::erase_customer(app, record).await,
-            Worker::PlanWebhookDeliveries => messages::plan_webhook_deliveries(app, record).await,
-            Worker::DeliverWebhook => messages::deliver_webhook(app, record).await,
-        }
-    }
-
     /// Processes a batch; one span per message; failures listed by id.
     pub async fn handle(self, app: &App, event: SqsEvent) -> SqsBatchResponse {
         process(self, &event.records, |record| self.message(app, record)).await
@@ -232,34 +217,4 @@ async fn run(
         },
     ))
     .await
-}
-
-/// Each worker function's `main`: its own handler and no other worker's.
-pub mod serve {
-    use super::{messages, run, Worker};
-
-    macro_rules! serve {
-        ($($name:ident => $worker:ident),* $(,)?) => {
-            $(
-                #[doc = concat!("The `", stringify!($name), "` worker function.")]
-                pub async fn $name() -> Result<(), lambda_runtime::Error> {
-                    run(Worker::$worker, messages::$name).await
-                }
-            )*
-        };
-    }
-
-    serve! {
-        reserve_stock => ReserveStock,
-        charge_payment => ChargePayment,
-        fulfil_order => FulfilOrder,
-        notify_customer => NotifyCustomer,
-        release_stock => ReleaseStock,
-        refund_payment => RefundPayment,
-        mark_order_failed => MarkOrderFailed,
-        wait_for_stock => WaitForStock,
-        erase_customer => EraseCustomer,
-        plan_webhook_deliveries => PlanWebhookDeliveries,
-        deliver_webhook => DeliverWebhook,
-    }
 }
