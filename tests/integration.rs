@@ -499,7 +499,9 @@ impl Person {
             self.line1.to_lowercase(),
             self.line2.to_lowercase(),
             self.city.to_lowercase(),
-            self.postal_code.clone(),
+            // As a whole JSON string: five bare digits also occur inside
+            // timestamps and expiry times.
+            format!("\"{}\"", self.postal_code),
         ]
     }
 }
