@@ -321,6 +321,13 @@ async fn every_function_binary_answers_its_sample_event_under_cargo_lambda() {
         .await
         .unwrap();
     assert!(report["generatedAt"].is_string(), "{report}");
+    let sweep_root = root.clone();
+    let sweep =
+        tokio::task::spawn_blocking(move || invoke(&sweep_root, port, "start-stranded-orders"))
+            .await
+            .unwrap();
+    assert!(sweep["pending"].is_u64(), "{sweep}");
+    assert!(sweep["started"].is_array(), "{sweep}");
 
     // The stream consumer, given a stream record of an order being paid:
     // it counts the sale once, however often the record comes.

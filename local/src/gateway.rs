@@ -283,11 +283,18 @@ impl Gateway {
             };
         let request: lambda_http::Request = lambda_request.into();
         crate::metering::api_request();
-        let response = crate::metering::invocation(
+        let invocation = crate::metering::invocation(
             route.endpoint.name(),
             route.endpoint.call(&route.app, request),
-        )
-        .await;
+        );
+        let Ok(response) = crate::faults::invocation(route.endpoint.name(), invocation).await
+        else {
+            // The function died: API Gateway answers for it.
+            return plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                serde_json::json!({ "message": "Internal Server Error" }),
+            );
+        };
         let (parts, body) = response.into_parts();
         let bytes = match body {
             lambda_http::Body::Empty => Bytes::new(),

@@ -4,6 +4,7 @@
 //! SQS workers polled the way Lambda's event source does.
 
 pub mod bench;
+pub mod faults;
 pub mod gateway;
 pub mod identity;
 pub mod metering;
@@ -285,6 +286,8 @@ pub struct LocalStack {
     pub app: App,
     /// The payment sandbox every function charges through, and its ledger.
     pub payments: shared::payments::sandbox::SandboxGateway,
+    /// Crashes to inject into the stack's functions ([`faults`]).
+    pub faults: faults::Faults,
     /// The scheduled functions, with the environment the template gives them.
     jobs: HashMap<String, App>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
@@ -346,6 +349,8 @@ impl LocalStack {
         options: &StackOptions,
     ) -> anyhow::Result<Self> {
         let stack = provision::provision(root, sdk, stack_name).await?;
+        let faults = faults::Faults::default();
+        let sdk = &faults.wrap(sdk);
         let mut overrides = options.overrides.clone();
         // Locally, webhook receivers run on loopback and nobody waits a day
         // for a retry or a quarter of an hour for an erasure's next pass.
@@ -523,6 +528,7 @@ impl LocalStack {
             stack,
             app,
             payments,
+            faults,
             jobs,
             tasks,
         })

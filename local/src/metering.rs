@@ -247,7 +247,7 @@ impl HttpConnector for MeteredConnector {
 
 /// The service and operation of an SDK request: JSON protocols name them in
 /// `X-Amz-Target`; SES v2 is a REST API.
-fn operation_of(request: &HttpRequest) -> (String, String) {
+pub(crate) fn operation_of(request: &HttpRequest) -> (String, String) {
     if let Some(target) = request.headers().get("x-amz-target") {
         let (prefix, operation) = target.split_once('.').unwrap_or((target, ""));
         let service = match prefix {

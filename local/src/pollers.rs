@@ -62,25 +62,8 @@ async fn poll_once(
     // Paused while the receive was waiting: give the messages back at once,
     // untouched, so a pause takes effect for every message after it.
     if paused.load(Ordering::SeqCst) {
-        let entries = messages
-            .iter()
-            .enumerate()
-            .filter_map(|(i, m)| {
-                ChangeMessageVisibilityBatchRequestEntry::builder()
-                    .id(format!("m{i}"))
-                    .set_receipt_handle(m.receipt_handle.clone())
-                    .visibility_timeout(0)
-                    .build()
-                    .ok()
-            })
-            .collect::<Vec<_>>();
-        app.sqs
-            .change_message_visibility_batch()
-            .queue_url(queue_url)
-            .set_entries(Some(entries))
-            .send()
-            .await
-            .map_err(|e| crate::aws_error("returning messages received during a pause", e))?;
+        let receipts = messages.iter().filter_map(|m| m.receipt_handle.clone());
+        return_after(app, queue_url, receipts, 0).await?;
         return Ok(());
     }
     let mut receipts = HashMap::new();
@@ -107,7 +90,13 @@ async fn poll_once(
     }
     let mut event = SqsEvent::default();
     event.records = records;
-    let response = crate::metering::invocation(worker.name(), worker.handle(app, event)).await;
+    let invocation = crate::metering::invocation(worker.name(), worker.handle(app, event));
+    let Ok(response) = crate::faults::invocation(worker.name(), invocation).await else {
+        // The function died: Lambda deletes nothing, and the whole batch
+        // comes back once its visibility timeout has passed.
+        return_soon(app, queue_url, receipts.into_values()).await?;
+        return Ok(());
+    };
     for failure in &response.batch_item_failures {
         receipts.remove(&failure.item_identifier);
     }
@@ -132,4 +121,50 @@ async fn poll_once(
         .await
         .map_err(|e| crate::aws_error("deleting handled messages", e))?;
     Ok(())
+}
+
+/// Makes messages visible again after `seconds`.
+async fn return_after(
+    app: &App,
+    queue_url: &str,
+    receipts: impl Iterator<Item = String>,
+    seconds: i32,
+) -> anyhow::Result<()> {
+    let entries = receipts
+        .enumerate()
+        .filter_map(|(i, receipt)| {
+            ChangeMessageVisibilityBatchRequestEntry::builder()
+                .id(format!("m{i}"))
+                .receipt_handle(receipt)
+                .visibility_timeout(seconds)
+                .build()
+                .ok()
+        })
+        .collect::<Vec<_>>();
+    if entries.is_empty() {
+        return Ok(());
+    }
+    app.sqs
+        .change_message_visibility_batch()
+        .queue_url(queue_url)
+        .set_entries(Some(entries))
+        .send()
+        .await
+        .map_err(|e| crate::aws_error("returning messages to the queue", e))?;
+    Ok(())
+}
+
+/// A crashed batch: back after the shortened visibility timeout.
+async fn return_soon(
+    app: &App,
+    queue_url: &str,
+    receipts: impl Iterator<Item = String>,
+) -> anyhow::Result<()> {
+    return_after(
+        app,
+        queue_url,
+        receipts,
+        crate::faults::CRASHED_BATCH_RETURNS_AFTER,
+    )
+    .await
 }

@@ -8,7 +8,7 @@ use anyhow::{anyhow, bail};
 use shared::App;
 
 /// The scheduled jobs the project has, by binary name.
-pub const JOBS: &[&str] = &["low-stock-report"];
+pub const JOBS: &[&str] = &["low-stock-report", "start-stranded-orders"];
 
 /// Runs the job `binary` once, as an EventBridge invocation would.
 pub async fn run_job(binary: &str, app: &App) -> anyhow::Result<serde_json::Value> {
@@ -20,6 +20,10 @@ async fn job(binary: &str, app: &App) -> anyhow::Result<serde_json::Value> {
         "low-stock-report" => {
             let report = shared::inventory::low_stock_report(app).await?;
             Ok(serde_json::to_value(report)?)
+        }
+        "start-stranded-orders" => {
+            let sweep = shared::workflow::start_stranded_orders(app).await?;
+            Ok(serde_json::to_value(sweep)?)
         }
         other => bail!("no scheduled job is named {other}"),
     }

@@ -97,6 +97,9 @@ pub struct Config {
     /// Where the WebSocket API's `@connections` management API is
     /// (`REALTIME_MANAGEMENT_URL`), for the notifier.
     pub realtime_management_url: Option<String>,
+    /// How long an order may stay PENDING before the sweeper starts its
+    /// workflow (`STRANDED_ORDER_GRACE_SECONDS`, default 300).
+    pub stranded_order_grace_seconds: i64,
     pub integrations: Integrations,
 }
 
@@ -166,6 +169,10 @@ impl Config {
             email_from: or("EMAIL_FROM", "orders@example.com"),
             shop_name: or("SHOP_NAME", "Order Service demo shop"),
             return_window_days: or("RETURN_WINDOW_DAYS", "30").parse().unwrap_or(30),
+            stranded_order_grace_seconds: or("STRANDED_ORDER_GRACE_SECONDS", "300")
+                .parse::<i64>()
+                .unwrap_or(300)
+                .max(0),
             admin_emails: or("ADMIN_EMAILS", "")
                 .split(',')
                 .map(str::trim)
