@@ -43,7 +43,9 @@ test: $(STAMP) $(SAM_STAMP) $(WEB_STAMP)
 	cfn-lint template.yaml
 	$(SAM) validate --lint --region us-east-1 --template template.yaml
 	$(MAKE) --no-print-directory web-check
+	rm -rf target/test-logs
 	cargo nextest run --workspace --profile $(if $(CI),ci,default)
+	cargo run -q -p tests --bin scan-logs
 	$(MAKE) --no-print-directory e2e
 
 ## web: install the web workspace's pinned packages and build the web apps

@@ -26,6 +26,32 @@ pub fn init() {
     };
 }
 
+/// Installs a subscriber that writes every line, as JSON, to `writer`: the
+/// project's own crates at DEBUG and every other crate at INFO. The test
+/// suite keeps what it writes, to scan it for personal data.
+pub fn init_json_to<W>(writer: W)
+where
+    W: for<'w> lambda_runtime::tracing::subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    use lambda_runtime::tracing::subscriber::filter::Targets;
+    use lambda_runtime::tracing::subscriber::layer::SubscriberExt;
+    use lambda_runtime::tracing::subscriber::util::SubscriberInitExt;
+    let targets = Targets::new()
+        .with_default(LevelFilter::INFO)
+        .with_target("shared", LevelFilter::DEBUG)
+        .with_target("local", LevelFilter::DEBUG)
+        .with_target("functions", LevelFilter::DEBUG)
+        .with_target("tests", LevelFilter::DEBUG);
+    let _ = lambda_runtime::tracing::subscriber::registry()
+        .with(
+            lambda_runtime::tracing::subscriber::fmt::layer()
+                .json()
+                .with_writer(writer),
+        )
+        .with(targets)
+        .try_init();
+}
+
 /// The level named by `setting` (any case), INFO when it names none.
 fn level(setting: Option<&str>) -> LevelFilter {
     setting

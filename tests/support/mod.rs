@@ -51,6 +51,29 @@ fn shared_state() -> &'static Shared {
     })
 }
 
+/// Where the tests' log lines are kept: one file per test process, which
+/// `scan-logs` reads after the suite for personal data.
+pub fn log_dir() -> std::path::PathBuf {
+    project_root()
+        .expect("project root")
+        .join("target")
+        .join("test-logs")
+}
+
+/// Writes every log line of this process, as JSON, to a file in
+/// [`log_dir`], the way a function writes them to CloudWatch.
+fn keep_logs() {
+    let dir = log_dir();
+    std::fs::create_dir_all(&dir).expect("the log directory");
+    let name = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "test".into());
+    let file = std::fs::File::create(dir.join(format!("{name}-{}.jsonl", std::process::id())))
+        .expect("the log file");
+    shared::telemetry::init_json_to(std::sync::Mutex::new(file));
+}
+
 /// SDK configuration for the shared emulator (for tests that need AWS
 /// services but not a whole stack).
 pub async fn emulator_sdk() -> aws_config::SdkConfig {
@@ -76,6 +99,8 @@ pub async fn spawn_app_with(overrides: &std::collections::HashMap<String, String
     LOGS.call_once(|| {
         if std::env::var_os("TEST_LOG").is_some() {
             shared::telemetry::init();
+        } else {
+            keep_logs();
         }
     });
     let shared = shared_state();
@@ -121,6 +146,11 @@ pub struct Reply {
 impl TestApp {
     pub fn token(&self, sub: &str) -> String {
         shared_state().idp.token(sub, false, 3600).expect("token")
+    }
+
+    /// The identity provider that signs this stack's tokens.
+    pub fn identity_provider(&self) -> &'static LocalIdentityProvider {
+        &shared_state().idp
     }
 
     pub fn admin_token(&self) -> String {

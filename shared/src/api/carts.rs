@@ -219,12 +219,17 @@ fn show_shipping_price(cart: &mut Cart, pricing: &CartPricing) {
     }
 }
 
-/// Applies a change to an open cart, retrying when a concurrent change won.
-async fn change_cart<F>(app: &App, request: &Request, change: F) -> Result<HttpResponse, ApiError>
+/// Applies a change to an open cart of `caller` (verified by the handler
+/// before it reads the body), retrying when a concurrent change won.
+async fn change_cart<F>(
+    app: &App,
+    request: &Request,
+    caller: Option<Identity>,
+    change: F,
+) -> Result<HttpResponse, ApiError>
 where
     F: Fn(&mut Cart) -> Result<(), ApiError>,
 {
-    let caller = optional_identity(app, request).await?;
     let cart_id = path_param(request, "cartId")?;
     for _ in 0..5 {
         let mut cart = load_cart(app, &cart_id, caller.as_ref()).await?;
@@ -257,6 +262,7 @@ fn change_error(e: CartChangeError) -> ApiError {
 
 /// `POST /carts/{cartId}/items`: adds units of a SKU (merging with its line).
 pub async fn add_item(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = optional_identity(app, &request).await?;
     let input: AddItemInput = json_body(&request)?;
     let sku = Sku::parse(&input.sku)?;
     let quantity = parse_quantity(input.quantity)?;
@@ -269,7 +275,7 @@ pub async fn add_item(app: &App, request: Request) -> Result<HttpResponse, ApiEr
             code: "unknown_sku",
             message: format!("no product with SKU {sku} is for sale"),
         })?;
-    change_cart(app, &request, |cart| {
+    change_cart(app, &request, caller, |cart| {
         cart.add(sku.clone(), quantity).map_err(change_error)?;
         let wanted = cart
             .lines
@@ -292,6 +298,7 @@ pub async fn add_item(app: &App, request: Request) -> Result<HttpResponse, ApiEr
 
 /// `PATCH /carts/{cartId}/items/{sku}`: sets a line's quantity (0 removes it).
 pub async fn update_item(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = optional_identity(app, &request).await?;
     let sku =
         Sku::parse(&path_param(&request, "sku")?).map_err(|_| ApiError::NotFound("cart line"))?;
     let input: SetQuantityInput = json_body(&request)?;
@@ -300,7 +307,7 @@ pub async fn update_item(app: &App, request: Request) -> Result<HttpResponse, Ap
     } else {
         parse_quantity(input.quantity)?
     };
-    change_cart(app, &request, |cart| {
+    change_cart(app, &request, caller, |cart| {
         cart.set_quantity(&sku, quantity).map_err(change_error)
     })
     .await
@@ -308,9 +315,10 @@ pub async fn update_item(app: &App, request: Request) -> Result<HttpResponse, Ap
 
 /// `DELETE /carts/{cartId}/items/{sku}`: removes a line.
 pub async fn remove_item(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = optional_identity(app, &request).await?;
     let sku =
         Sku::parse(&path_param(&request, "sku")?).map_err(|_| ApiError::NotFound("cart line"))?;
-    change_cart(app, &request, |cart| {
+    change_cart(app, &request, caller, |cart| {
         cart.remove(&sku).map_err(change_error)
     })
     .await
@@ -347,7 +355,7 @@ pub async fn apply_promotion(app: &App, request: Request) -> Result<HttpResponse
             message: p.reason.clone().unwrap_or_default(),
         });
     }
-    change_cart(app, &request, |cart| {
+    change_cart(app, &request, caller, |cart| {
         cart.promotion_code = Some(code.clone());
         Ok(())
     })
@@ -356,7 +364,8 @@ pub async fn apply_promotion(app: &App, request: Request) -> Result<HttpResponse
 
 /// `DELETE /carts/{cartId}/promotion`: removes the cart's promotion code.
 pub async fn remove_promotion(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
-    change_cart(app, &request, |cart| {
+    let caller = optional_identity(app, &request).await?;
+    change_cart(app, &request, caller, |cart| {
         cart.promotion_code = None;
         Ok(())
     })
@@ -366,9 +375,10 @@ pub async fn remove_promotion(app: &App, request: Request) -> Result<HttpRespons
 /// `PUT /carts/{cartId}/shipping-address`: where the cart goes; the cart
 /// then lists the shipping options that serve it and is taxed there.
 pub async fn set_shipping_address(app: &App, request: Request) -> Result<HttpResponse, ApiError> {
+    let caller = optional_identity(app, &request).await?;
     let input: AddressInput = json_body(&request)?;
     let destination = address("shippingAddress", &input)?;
-    change_cart(app, &request, |cart| {
+    change_cart(app, &request, caller, |cart| {
         cart.shipping_address = Some(destination.clone());
         Ok(())
     })
@@ -412,7 +422,7 @@ pub async fn set_shipping_option(app: &App, request: Request) -> Result<HttpResp
         });
     }
     // Saved with the price the customer is shown (see change_cart).
-    change_cart(app, &request, |cart| {
+    change_cart(app, &request, caller, |cart| {
         cart.shipping_option = Some(ChosenShipping {
             option_id: option_id.clone(),
             price: crate::domain::money::Money::zero(super::shop_currency(app)?),
