@@ -130,6 +130,9 @@ async fn a_crash_at_any_step_of_a_paid_order_still_ships_it_once() {
     // at the gateway and the charge not yet recorded on the order.
     faults.push(Fault::after("reserve-stock", "TransactWriteItems"));
     faults.push(Fault::before("charge-payment", "UpdateItem"));
+    // The e-mail claimed and not sent: sent by the retry once the claim's
+    // lease is over.
+    faults.push(Fault::before("notify-customer", "SendEmail"));
     for (n, fault) in faults.into_iter().enumerate() {
         let o = order_through(&app, n, fault.clone(), "pm_card_visa", "62701").await;
         assert_eq!(
@@ -208,6 +211,21 @@ async fn a_crash_at_any_step_of_a_failed_fulfilment_refunds_once_and_releases_th
         );
         assert_eq!(subjects_ending(&o, "was cancelled"), 1, "{fault}: {o:?}");
     }
+}
+
+/// The one window where a crash costs a duplicate rather than nothing: SES
+/// accepted the e-mail and the function died before recording it. SES
+/// takes no idempotency key, so the retry sends it again; losing the
+/// customer's confirmation would be worse.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_sending_an_email_and_recording_it_sends_it_again() {
+    let app = spawn_app().await;
+    let fault = Fault::after("notify-customer", "SendEmail");
+    let o = order_through(&app, 0, fault.clone(), "pm_card_visa", "62701").await;
+    assert_eq!(o.status, "SHIPPED", "{o:?}");
+    assert_eq!(subjects_ending(&o, "confirmed"), 2, "{o:?}");
+    assert_eq!(subjects_ending(&o, "has shipped"), 1, "{o:?}");
+    assert_eq!((o.charges, o.refunds), (1, 0), "{o:?}");
 }
 
 /// Checkout dies after its transaction committed the order and before it

@@ -11,7 +11,8 @@
 //!
 //! - a worker's whole batch is left on its queue (no message is deleted) and
 //!   comes back after its visibility timeout, which the local runner
-//!   shortens to [`CRASHED_BATCH_RETURNS_AFTER`] seconds;
+//!   shortens to [`CRASHED_BATCH_RETURNS_AFTER`] seconds (and the e-mail
+//!   lease, `NOTIFICATION_LEASE_SECONDS`, to 1 s, so that it stays shorter);
 //! - an API request is answered `500 {"message":"Internal Server Error"}`,
 //!   as API Gateway answers when its integration fails.
 //!
@@ -33,7 +34,7 @@ use tokio::sync::Notify;
 
 /// Seconds before a crashed worker's batch is received again (the
 /// template's visibility timeout is 60 s; locally nobody waits that long).
-pub const CRASHED_BATCH_RETURNS_AFTER: i32 = 1;
+pub const CRASHED_BATCH_RETURNS_AFTER: i32 = 2;
 
 /// Where, around the request, the invocation dies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

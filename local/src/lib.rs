@@ -358,6 +358,8 @@ impl LocalStack {
             ("WEBHOOKS_ALLOW_LOOPBACK", "true"),
             ("WEBHOOK_RETRY_DELAYS", "1,2,4"),
             ("ERASURE_RECHECK_SECONDS", "1"),
+            // A crashed batch is back in seconds here, not after 60.
+            ("NOTIFICATION_LEASE_SECONDS", "1"),
         ] {
             overrides
                 .entry(name.to_string())

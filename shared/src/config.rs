@@ -100,6 +100,10 @@ pub struct Config {
     /// How long an order may stay PENDING before the sweeper starts its
     /// workflow (`STRANDED_ORDER_GRACE_SECONDS`, default 300).
     pub stranded_order_grace_seconds: i64,
+    /// How long a claim to send an e-mail keeps others from sending it
+    /// (`NOTIFICATION_LEASE_SECONDS`, default 15: longer than a function may
+    /// run, shorter than a message's visibility timeout).
+    pub notification_lease_seconds: u64,
     pub integrations: Integrations,
 }
 
@@ -173,6 +177,9 @@ impl Config {
                 .parse::<i64>()
                 .unwrap_or(300)
                 .max(0),
+            notification_lease_seconds: or("NOTIFICATION_LEASE_SECONDS", "15")
+                .parse()
+                .unwrap_or(15),
             admin_emails: or("ADMIN_EMAILS", "")
                 .split(',')
                 .map(str::trim)

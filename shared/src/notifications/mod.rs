@@ -8,6 +8,7 @@ use minijinja::{context, Environment, Value};
 use crate::domain::money::Money;
 use crate::domain::now_rfc3339;
 use crate::domain::order::Order;
+use crate::store::workflow_steps::Claim;
 use crate::App;
 
 /// The e-mails the workflow sends.
@@ -198,27 +199,55 @@ pub async fn notify(
     kind: EmailKind,
     reason: Option<&str>,
 ) -> anyhow::Result<bool> {
-    let store = app.store();
-    if !store
-        .claim_notification(&order.order_id, kind.name(), &now_rfc3339())
-        .await?
-    {
-        tracing::info!(order_id = %order.order_id, kind = kind.name(), "e-mail already sent");
-        return Ok(false);
-    }
-    let outcome = async {
+    once(app, &order.order_id, kind.name(), async || {
         let email = render(kind, order, reason, &app.config.shop_name)?;
         send(app, &[order.customer.email.as_str()], &email).await
+    })
+    .await
+}
+
+/// Runs `send` for the e-mail `claim` of an order at least once and, unless
+/// an invocation dies between SES's answer and the record of it, once:
+/// the claim is taken before sending and marked sent after. A claim whose
+/// invocation died before it was marked is taken again once its lease
+/// (`NOTIFICATION_LEASE_SECONDS`, longer than a function may run) is over,
+/// so a crash never loses an e-mail. `Ok(false)` when it was sent before.
+async fn once(
+    app: &App,
+    order_id: &str,
+    claim: &str,
+    send: impl AsyncFnOnce() -> anyhow::Result<()>,
+) -> anyhow::Result<bool> {
+    let store = app.store();
+    let lease = std::time::Duration::from_secs(app.config.notification_lease_seconds);
+    match store
+        .claim_notification(order_id, claim, &now_rfc3339(), lease)
+        .await?
+    {
+        Claim::Claimed => {}
+        Claim::Sent => {
+            tracing::info!(%order_id, %claim, "e-mail already sent");
+            return Ok(false);
+        }
+        // Failing the message brings it back after the queue's visibility
+        // timeout, which is longer than the lease.
+        Claim::Held => {
+            anyhow::bail!("e-mail {claim} of order {order_id} is being sent by another attempt")
+        }
     }
-    .await;
-    if let Err(e) = outcome {
+    if let Err(e) = send().await {
         // Give the claim back so the retry sends it.
-        store
-            .release_notification(&order.order_id, kind.name())
-            .await?;
+        store.release_notification(order_id, claim).await?;
         return Err(e);
     }
-    tracing::info!(order_id = %order.order_id, kind = kind.name(), "e-mail sent");
+    if let Err(e) = store
+        .notification_sent(order_id, claim, &now_rfc3339())
+        .await
+    {
+        // Sent: failing the step now would only send it again later.
+        tracing::error!(%order_id, %claim, error = ?e, "e-mail sent but not marked sent");
+    }
+    tracing::info!(%order_id, %claim, "e-mail sent");
     Ok(true)
 }
 
@@ -234,15 +263,8 @@ pub async fn notify_refund(
     key: &str,
     refund: &crate::domain::returns::RefundEntry,
 ) -> anyhow::Result<bool> {
-    let store = app.store();
     let claim = format!("refunded#{key}");
-    if !store
-        .claim_notification(&order.order_id, &claim, &now_rfc3339())
-        .await?
-    {
-        return Ok(false);
-    }
-    let outcome = async {
+    once(app, &order.order_id, &claim, async || {
         let env = environment()?;
         let ctx = context! {
             order => Value::from(minijinja::value::Serde(order)),
@@ -255,13 +277,8 @@ pub async fn notify_refund(
             text: env.get_template("refunded.txt")?.render(&ctx)?,
         };
         send(app, &[order.customer.email.as_str()], &email).await
-    }
-    .await;
-    if let Err(e) = outcome {
-        store.release_notification(&order.order_id, &claim).await?;
-        return Err(e);
-    }
-    Ok(true)
+    })
+    .await
 }
 
 /// Sends one e-mail (HTML and text) from the shop's sender identity.

@@ -17,6 +17,17 @@ const SET_PAYMENT: &str = "SET paymentRecord = :payment, updatedAt = :now";
 pub const BY_TRACKING_NUMBER_INDEX: &str = "ByTrackingNumber";
 
 /// A conditional step found the order already past it.
+/// What a claim to send an e-mail found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// This attempt sends it.
+    Claimed,
+    /// It went out already.
+    Sent,
+    /// Another attempt holds an unexpired claim: it may be sending it now.
+    Held,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StepWriteError {
     #[error("the order is not in a state this step applies to")]
@@ -399,32 +410,78 @@ impl Store {
         }
     }
 
-    /// Claims the right to send e-mail `kind` for an order; false when it
-    /// was already claimed (sent, or being sent by another delivery).
+    /// Claims the right to send e-mail `kind` for an order for `lease`:
+    /// granted when nobody claimed it, or when a claim was never marked sent
+    /// and its lease ran out (the invocation that made it died before it
+    /// sent, or before it could say so).
     pub async fn claim_notification(
         &self,
         order_id: &str,
         kind: &str,
         now: &str,
-    ) -> anyhow::Result<bool> {
+        lease: std::time::Duration,
+    ) -> anyhow::Result<Claim> {
+        let pk = format!("email#{order_id}#{kind}");
+        let now_ms = chrono::Utc::now().timestamp_millis();
         let result = self
             .client
             .put_item()
             .table_name(&self.tables.idempotency)
-            .item("pk", s(format!("email#{order_id}#{kind}")))
+            .item("pk", s(&pk))
             .item("claimedAt", s(now))
+            .item("leaseUntil", n(now_ms + lease.as_millis() as i64))
             .item(
                 "expiresAt",
                 n(chrono::Utc::now().timestamp() + 90 * 24 * 3600),
             )
-            .condition_expression("attribute_not_exists(pk)")
+            // A claim without a lease is from before leases, when a claim
+            // meant the e-mail went out.
+            .condition_expression(
+                "attribute_not_exists(pk) OR (attribute_exists(leaseUntil) \
+                 AND attribute_not_exists(sentAt) AND leaseUntil < :now)",
+            )
+            .expression_attribute_values(":now", n(now_ms))
             .send()
             .await;
         match result {
-            Ok(_) => Ok(true),
-            Err(e) if condition_failed(&e) => Ok(false),
+            Ok(_) => Ok(Claim::Claimed),
+            Err(e) if condition_failed(&e) => {
+                let current = self
+                    .client
+                    .get_item()
+                    .table_name(&self.tables.idempotency)
+                    .key("pk", s(&pk))
+                    .consistent_read(true)
+                    .send()
+                    .await
+                    .map_err(|e| unexpected("reading an e-mail claim", e))?
+                    .item
+                    .unwrap_or_default();
+                let sent = current.contains_key("sentAt") || !current.contains_key("leaseUntil");
+                Ok(if sent { Claim::Sent } else { Claim::Held })
+            }
             Err(e) => Err(unexpected("claiming an e-mail", e)),
         }
+    }
+
+    /// Marks a claimed e-mail sent: no later claim is granted.
+    pub async fn notification_sent(
+        &self,
+        order_id: &str,
+        kind: &str,
+        now: &str,
+    ) -> anyhow::Result<()> {
+        self.client
+            .update_item()
+            .table_name(&self.tables.idempotency)
+            .key("pk", s(format!("email#{order_id}#{kind}")))
+            .update_expression("SET sentAt = :now")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":now", s(now))
+            .send()
+            .await
+            .map_err(|e| unexpected("marking an e-mail sent", e))?;
+        Ok(())
     }
 
     /// Whether a webhook event (`source`, `event_id`) was processed already.
