@@ -22,7 +22,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: report dev test token setup build bench bench-cost bench-realtime sam-build clean web web-check e2e deploy-web
+.PHONY: report dev test token setup build property bench bench-cost bench-realtime sam-build clean web web-check e2e deploy-web
 
 ## dev: start the whole service locally on the emulator, with the storefront and the admin dashboard (Ctrl-C stops it)
 dev: $(STAMP) web
@@ -47,6 +47,10 @@ test: $(STAMP) $(SAM_STAMP) $(WEB_STAMP)
 	cargo nextest run --workspace --profile $(if $(CI),ci,default)
 	cargo run -q -p tests --bin scan-logs
 	$(MAKE) --no-print-directory e2e
+
+## property: the model-based property test over 60 random histories (PROPERTY_CASES, PROPERTY_SEED to choose)
+property: $(STAMP)
+	PROPERTY_CASES=$${PROPERTY_CASES:-60} cargo nextest run -p tests --test properties --no-capture --profile property
 
 ## web: install the web workspace's pinned packages and build the web apps
 web: $(WEB_STAMP)

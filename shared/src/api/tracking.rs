@@ -76,6 +76,19 @@ pub async fn carrier_webhook(app: &App, request: Request) -> Result<HttpResponse
             .find_order_by_tracking_number(&tracking_number)
             .await?
             .ok_or(ApiError::NotFound("shipment"))?;
+        // A carrier repeats an event until it hears 2xx: one already
+        // recorded is acknowledged whatever the order became since (a
+        // delivered order may have been refunded in between).
+        if order
+            .tracking_events
+            .iter()
+            .any(|e| e.event_id == event.event_id)
+        {
+            return Ok(json(
+                StatusCode::OK,
+                &serde_json::json!({ "received": true, "duplicate": true }),
+            ));
+        }
         if !matches!(order.status, OrderStatus::Shipped | OrderStatus::Delivered) {
             return Err(ApiError::conflict(
                 "not_shipped",
