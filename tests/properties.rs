@@ -4,7 +4,8 @@
 //! with declining cards; cancels at random moments; stock receipts and
 //! write-offs; deliveries, some reported twice; returns restocked or
 //! written off; admin refunds; workflow messages delivered again), runs
-//! each against the real local stack, waits until it is idle and checks
+//! each against the real local stack, which hands every queue message and
+//! stream record to its function twice, waits until it is idle and checks
 //! what must always hold:
 //!
 //! - available stock is never negative, and is on hand less reserved;
@@ -16,6 +17,8 @@
 //!   their total, failed ones captured nothing or were refunded in full);
 //! - a promotion's uses = the orders that keep it;
 //! - once idle, every order is final or waiting for stock (BACKORDERED);
+//! - the sales analytics count each captured order's units once, and each
+//!   returned unit once;
 //! - no e-mail went to a customer twice, and shipped orders had both theirs.
 //!
 //! A failing history is shrunk to a minimal one and printed with the seed.
@@ -167,6 +170,8 @@ struct Model {
     received: [i64; 3],
     written_off: [i64; 3],
     restocked: [i64; 3],
+    /// Per product: units refunded by returns (restocked or not).
+    returned: [i64; 3],
     /// Orders placed (202), with their customer's token.
     orders: Vec<(String, String)>,
 }
@@ -386,9 +391,12 @@ impl Case<'_> {
                     )
                     .await;
                 expect!(matches!(r.status, 200 | 409), "{r:?}");
-                if r.status == 200 && *restock {
+                if r.status == 200 {
                     let product = (0..PRODUCTS.len()).find(|p| self.sku(*p) == sku).unwrap();
-                    self.model.restocked[product] += 1;
+                    self.model.returned[product] += 1;
+                    if *restock {
+                        self.model.restocked[product] += 1;
+                    }
                 }
             }
             Op::Refund { order, amount } => {
@@ -587,6 +595,51 @@ impl Case<'_> {
             ));
         }
 
+        // Analytics (from the Orders stream, every record of which came
+        // twice): units sold = units of orders whose payment was captured;
+        // units returned = units refunded by returns.
+        let mut sold = [0i64; 3];
+        for o in &orders {
+            let pid = o["payment"]["paymentId"].as_str().unwrap_or_default();
+            if charged.get(pid).copied().unwrap_or_default() > 0 {
+                for line in o["lines"].as_array().into_iter().flatten() {
+                    sold[sku_index[line["sku"].as_str().unwrap()]] +=
+                        line["quantity"].as_i64().unwrap();
+                }
+            }
+        }
+        let today = chrono::Utc::now().date_naive();
+        let range = shared::domain::analytics::DateRange {
+            from: today - chrono::Duration::days(1),
+            to: today + chrono::Duration::days(1),
+        };
+        let mut counted = ([0i64; 3], [0i64; 3]);
+        for _ in 0..20 {
+            counted = ([0; 3], [0; 3]);
+            let days = self
+                .app
+                .store()
+                .product_days(range)
+                .await
+                .map_err(|e| format!("{e:#}"))?;
+            for day in days {
+                if let Some(p) = sku_index.get(&day.sku) {
+                    counted.0[*p] += day.units_sold;
+                    counted.1[*p] += day.units_returned;
+                }
+            }
+            if counted == (sold, self.model.returned) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        if counted != (sold, self.model.returned) {
+            violations.push(format!(
+                "analytics count sold {:?} and returned {:?}; orders show {sold:?} and {:?}",
+                counted.0, counted.1, self.model.returned
+            ));
+        }
+
         // E-mails: none twice; shipped orders had their confirmation and
         // shipment notice.
         for k in 0..CUSTOMERS {
@@ -672,6 +725,8 @@ fn random_histories_keep_stock_money_promotions_and_emails_true() {
         .build()
         .unwrap();
     let app = runtime.block_on(spawn_app());
+    // Every queue message and stream record is handed over twice.
+    app.stack.faults.deliver_everything_twice(true);
     let admin = app.admin_token();
     let next = AtomicUsize::new(0);
     let result = runner.run(&prop::collection::vec(op(), 3..14), |history| {

@@ -16,6 +16,10 @@
 //! - an API request is answered `500 {"message":"Internal Server Error"}`,
 //!   as API Gateway answers when its integration fails.
 //!
+//! A stack can also deliver every queue message and stream record twice
+//! ([`Faults::deliver_everything_twice`]), the duplicates SQS and Lambda's
+//! stream polling are allowed to make.
+//!
 //! The hook lives in the local runner's SDK HTTP client and its invocation
 //! wrapper; nothing of it is in `shared/` or the Lambda binaries. A stack
 //! with no fault armed pays one lock per AWS request.
@@ -91,6 +95,7 @@ pub struct Faults {
 struct State {
     armed: Vec<Fault>,
     fired: Vec<Fault>,
+    twice: bool,
 }
 
 impl Faults {
@@ -103,6 +108,16 @@ impl Faults {
     /// The faults that fired so far, in order.
     pub fn fired(&self) -> Vec<Fault> {
         self.lock().fired.clone()
+    }
+
+    /// From now on (or no longer), every SQS batch and every stream batch
+    /// is handed to its function twice, as at-least-once delivery may.
+    pub fn deliver_everything_twice(&self, on: bool) {
+        self.lock().twice = on;
+    }
+
+    pub(crate) fn twice(&self) -> bool {
+        self.lock().twice
     }
 
     /// The faults still waiting for their request.

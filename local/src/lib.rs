@@ -434,6 +434,7 @@ impl LocalStack {
                         url,
                         arn,
                         paused.clone(),
+                        faults.clone(),
                     ));
                 }
             } else if streams::CONSUMERS.contains(&function.binary.as_str()) {
@@ -468,6 +469,7 @@ impl LocalStack {
                         arn,
                         source.clone(),
                         on_failure,
+                        faults.clone(),
                     ));
                 }
             } else if scheduler::JOBS.contains(&function.binary.as_str()) {

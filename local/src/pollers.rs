@@ -23,6 +23,7 @@ pub fn spawn(
     queue_url: String,
     queue_arn: String,
     paused: Arc<AtomicBool>,
+    faults: crate::faults::Faults,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
@@ -30,7 +31,8 @@ pub fn spawn(
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 continue;
             }
-            if let Err(e) = poll_once(worker, &app, &queue_url, &queue_arn, &paused).await {
+            if let Err(e) = poll_once(worker, &app, &queue_url, &queue_arn, &paused, &faults).await
+            {
                 tracing::warn!(worker = worker.name(), error = %e, "polling failed; retrying");
                 tokio::time::sleep(std::time::Duration::from_millis(500)).await;
             }
@@ -44,6 +46,7 @@ async fn poll_once(
     queue_url: &str,
     queue_arn: &str,
     paused: &AtomicBool,
+    faults: &crate::faults::Faults,
 ) -> anyhow::Result<()> {
     let out = app
         .sqs
@@ -90,15 +93,19 @@ async fn poll_once(
     }
     let mut event = SqsEvent::default();
     event.records = records;
-    let invocation = crate::metering::invocation(worker.name(), worker.handle(app, event));
-    let Ok(response) = crate::faults::invocation(worker.name(), invocation).await else {
-        // The function died: Lambda deletes nothing, and the whole batch
-        // comes back once its visibility timeout has passed.
-        return_soon(app, queue_url, receipts.into_values()).await?;
-        return Ok(());
-    };
-    for failure in &response.batch_item_failures {
-        receipts.remove(&failure.item_identifier);
+    let deliveries = if faults.twice() { 2 } else { 1 };
+    for _ in 0..deliveries {
+        let invocation =
+            crate::metering::invocation(worker.name(), worker.handle(app, event.clone()));
+        let Ok(response) = crate::faults::invocation(worker.name(), invocation).await else {
+            // The function died: Lambda deletes nothing, and the whole batch
+            // comes back once its visibility timeout has passed.
+            return_soon(app, queue_url, receipts.into_values()).await?;
+            return Ok(());
+        };
+        for failure in &response.batch_item_failures {
+            receipts.remove(&failure.item_identifier);
+        }
     }
     if receipts.is_empty() {
         return Ok(());

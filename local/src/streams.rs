@@ -93,6 +93,7 @@ pub fn spawn(
     stream_arn: String,
     source: StreamSource,
     on_failure: Option<String>,
+    faults: crate::faults::Faults,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut feeder = Feeder {
@@ -101,6 +102,7 @@ pub fn spawn(
             stream_arn,
             source,
             on_failure,
+            faults,
             positions: HashMap::new(),
             attempts: HashMap::new(),
             shards: None,
@@ -125,6 +127,8 @@ struct Feeder {
     source: StreamSource,
     /// Queue URL given-up records are reported to.
     on_failure: Option<String>,
+    /// Whether batches are handed over twice.
+    faults: crate::faults::Faults,
     /// Per shard: the sequence number of the last record handled.
     positions: HashMap<String, String>,
     /// Per sequence number: how often it failed.
@@ -244,9 +248,12 @@ impl Feeder {
         }
         let mut event = Event::default();
         event.records = batch;
-        let response = self.consumer.consume(event).await;
-        let failed = response
-            .batch_item_failures
+        let mut failures = Vec::new();
+        for _ in 0..if self.faults.twice() { 2 } else { 1 } {
+            let response = self.consumer.consume(event.clone()).await;
+            failures.extend(response.batch_item_failures);
+        }
+        let failed = failures
             .iter()
             .filter_map(|f| f.item_identifier.clone())
             .min_by_key(|s| s.parse::<u128>().unwrap_or(u128::MAX));
