@@ -357,15 +357,7 @@ async fn checkout(
     let token = app.token(customer);
     let cart = app.cart_with(Some(&token), lines).await;
     if let Some(code) = code {
-        let r = app
-            .send(
-                "PUT",
-                &format!("/carts/{cart}/promotion"),
-                Some(&token),
-                &[],
-                Some(json!({ "code": code }).to_string()),
-            )
-            .await;
+        let r = app.apply_promotion(&cart, Some(&token), code).await;
         assert_eq!(r.status, 200, "{r:?}");
     }
     let r = app

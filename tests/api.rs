@@ -590,21 +590,7 @@ async fn bodies_are_read_as_openapi_yaml_describes_them() {
     let body = json!({"eventId": "evt-1", "trackingNumber": "", "type": "delivered",
                       "occurredAt": "2030-01-01T10:00:00Z"})
     .to_string();
-    let signature = shared::webhooks::signature::sign(
-        local::LOCAL_CARRIER_WEBHOOK_SECRET,
-        tests::chrono_now(),
-        body.as_bytes(),
-    )
-    .unwrap();
-    let r = app
-        .send(
-            "POST",
-            "/webhooks/carrier",
-            None,
-            &[("carrier-signature", signature.as_str())],
-            Some(body),
-        )
-        .await;
+    let r = app.carrier_event(&body).await;
     assert_eq!(
         (r.status, r.body["error"]["code"].as_str()),
         (400, Some("invalid_field")),

@@ -268,15 +268,7 @@ impl Case<'_> {
                     return Ok(());
                 }
                 if *promotion {
-                    let r = app
-                        .send(
-                            "PUT",
-                            &format!("/carts/{cart}/promotion"),
-                            Some(&token),
-                            &[],
-                            Some(json!({"code": self.code()}).to_string()),
-                        )
-                        .await;
+                    let r = app.apply_promotion(&cart, Some(&token), &self.code()).await;
                     expect!(matches!(r.status, 200 | 409 | 422), "{r:?}");
                 }
                 let body = checkout_body_with(&email, card.token(), "62701");
@@ -333,25 +325,8 @@ impl Case<'_> {
                 let Some(tracking) = admin["shipment"]["trackingNumber"].as_str() else {
                     return Ok(());
                 };
-                let body = json!({"eventId": format!("evt-{id}"), "trackingNumber": tracking,
-                                  "type": "delivered", "occurredAt": "2030-01-01T10:00:00Z"})
-                .to_string();
                 for _ in 0..if *twice { 2 } else { 1 } {
-                    let signature = shared::webhooks::signature::sign(
-                        local::LOCAL_CARRIER_WEBHOOK_SECRET,
-                        tests::chrono_now(),
-                        body.as_bytes(),
-                    )
-                    .unwrap();
-                    let r = app
-                        .send(
-                            "POST",
-                            "/webhooks/carrier",
-                            None,
-                            &[("carrier-signature", signature.as_str())],
-                            Some(body.clone()),
-                        )
-                        .await;
+                    let r = app.carrier_delivered(&id, tracking).await;
                     expect!(r.status == 200, "{r:?}");
                 }
             }

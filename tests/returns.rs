@@ -176,6 +176,18 @@ async fn returns_refund_what_was_paid_restock_only_restockable_units_and_never_o
     let order = app.admin_order(&order_id).await;
     assert_eq!(order["status"], "PARTIALLY_REFUNDED");
     assert_eq!(order["payment"]["refunded"]["amount"], tee_paid / 3);
+    // The carrier repeats its delivered event (it heard no 2xx): the event
+    // is acknowledged as a duplicate whatever the order became since.
+    let tracking = order["shipment"]["trackingNumber"].as_str().unwrap();
+    let again = app.carrier_delivered(&order_id, tracking).await;
+    assert_eq!(
+        (again.status, &again.body["duplicate"]),
+        (200, &json!(true))
+    );
+    assert_eq!(
+        app.admin_order(&order_id).await["status"],
+        "PARTIALLY_REFUNDED"
+    );
 
     // The other 2 tees, restockable: the rest of the tees' paid amount.
     let second = return_of(&app, &order_id, &alice, "TEE", 2).await;

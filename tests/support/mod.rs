@@ -342,25 +342,46 @@ impl TestApp {
     pub async fn deliver(&self, order_id: &str) {
         let admin = self.admin_order(order_id).await;
         let tracking = admin["shipment"]["trackingNumber"].as_str().unwrap();
+        let r = self.carrier_delivered(order_id, tracking).await;
+        assert_eq!(r.status, 200, "{r:?}");
+    }
+
+    /// The carrier's "delivered" event for the parcel `tracking` of
+    /// `order_id` (event id `evt-<order id>`), signed now.
+    pub async fn carrier_delivered(&self, order_id: &str, tracking: &str) -> Reply {
         let body = json!({"eventId": format!("evt-{order_id}"), "trackingNumber": tracking,
-                          "type": "delivered", "occurredAt": "2030-01-01T10:00:00Z"})
-        .to_string();
+                          "type": "delivered", "occurredAt": "2030-01-01T10:00:00Z"});
+        self.carrier_event(&body.to_string()).await
+    }
+
+    /// Posts `body` to the carrier webhook, signed now with the local secret.
+    pub async fn carrier_event(&self, body: &str) -> Reply {
         let signature = shared::webhooks::signature::sign(
             local::LOCAL_CARRIER_WEBHOOK_SECRET,
             chrono_now(),
             body.as_bytes(),
         )
         .unwrap();
-        let r = self
-            .send(
-                "POST",
-                "/webhooks/carrier",
-                None,
-                &[("carrier-signature", signature.as_str())],
-                Some(body),
-            )
-            .await;
-        assert_eq!(r.status, 200, "{r:?}");
+        self.send(
+            "POST",
+            "/webhooks/carrier",
+            None,
+            &[("carrier-signature", signature.as_str())],
+            Some(body.to_string()),
+        )
+        .await
+    }
+
+    /// `PUT /carts/{cart}/promotion` with `code`.
+    pub async fn apply_promotion(&self, cart: &str, token: Option<&str>, code: &str) -> Reply {
+        self.send(
+            "PUT",
+            &format!("/carts/{cart}/promotion"),
+            token,
+            &[],
+            Some(json!({ "code": code }).to_string()),
+        )
+        .await
     }
 
     /// Stock figures of one SKU from the admin inventory.
