@@ -301,7 +301,16 @@ async fn a_checkout_that_dies_before_starting_its_workflow_is_started_by_a_retry
 /// checkout may be starting it this very moment.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sweeper_leaves_orders_younger_than_its_grace_period() {
-    let app = spawn_app().await;
+    // The template's grace period (the test stacks otherwise use a day).
+    let app = spawn_app_with(
+        &[(
+            "STRANDED_ORDER_GRACE_SECONDS".to_string(),
+            "300".to_string(),
+        )]
+        .into_iter()
+        .collect(),
+    )
+    .await;
     app.create_product("YOUNG", PRICE, OPENING_STOCK).await;
     let order_id = uuid::Uuid::now_v7().to_string();
     app.pending_order(&order_id, "young", &[("YOUNG", 1)]).await;

@@ -114,6 +114,12 @@ pub async fn spawn_app_with(overrides: &std::collections::HashMap<String, String
     overrides
         .entry("FULFILMENT_MODE".to_string())
         .or_insert_with(|| "AUTOMATIC".to_string());
+    // Orders written straight to the table (`pending_order`) are driven by
+    // hand and must not be started by the stranded-order sweep, which fires
+    // every 5 minutes; the crash tests ask for a grace of 0 themselves.
+    overrides
+        .entry("STRANDED_ORDER_GRACE_SECONDS".to_string())
+        .or_insert_with(|| "86400".to_string());
     let stack = LocalStack::start_with(
         &root,
         &sdk,
