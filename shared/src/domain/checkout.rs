@@ -146,7 +146,7 @@ fn phone(value: Option<&str>) -> Result<Option<String>, ValidationError> {
     } else {
         Err(ValidationError::new(
             "customer.phone",
-            "must be a phone number such as +15555550100",
+            "must be a phone number: 6 to 15 digits, optionally with a leading +, spaces, dashes, dots or brackets",
         ))
     }
 }
