@@ -13,17 +13,6 @@ async fn create_promotion(app: &TestApp, body: Value) -> Value {
     r.body
 }
 
-async fn apply(app: &TestApp, cart: &str, token: Option<&str>, code: &str) -> tests::Reply {
-    app.send(
-        "PUT",
-        &format!("/carts/{cart}/promotion"),
-        token,
-        &[],
-        Some(json!({ "code": code }).to_string()),
-    )
-    .await
-}
-
 async fn promotion(app: &TestApp, code: &str) -> Value {
     let r = app
         .get(
@@ -52,7 +41,7 @@ async fn a_code_limited_to_five_uses_discounts_exactly_five_of_twenty_concurrent
     for i in 0..20 {
         let token = app.token(&format!("buyer-{i}"));
         let cart = app.cart_with(Some(&token), &[("MUG", 1), ("TEE", 2)]).await;
-        let r = apply(&app, &cart, Some(&token), "FIVE-ONLY").await;
+        let r = app.apply_promotion(&cart, Some(&token), "FIVE-ONLY").await;
         assert_eq!(r.status, 200, "{r:?}");
         // 15% of 33.98 = 5.097 → 5.10, split 2.10 / 3.00 by line totals.
         assert_eq!(r.body["subtotal"]["amount"], 3_398);
@@ -190,7 +179,7 @@ async fn codes_apply_only_when_they_should_and_say_why_not() {
         ("LATER", "promotion_not_started"),
         ("OVER", "promotion_expired"),
     ] {
-        let r = apply(&app, &cart, Some(&alice), code).await;
+        let r = app.apply_promotion(&cart, Some(&alice), code).await;
         assert_eq!(r.status, 422, "{code}: {r:?}");
         assert_eq!(r.body["error"]["code"], reason, "{code}: {r:?}");
     }
@@ -203,9 +192,9 @@ async fn codes_apply_only_when_they_should_and_say_why_not() {
         .await;
     assert_eq!(r.body["subtotal"]["amount"], 2_997);
     assert!(r.body.get("promotion").is_none(), "{r:?}");
-    let r = apply(&app, &cart, Some(&alice), "MUGS5").await;
+    let r = app.apply_promotion(&cart, Some(&alice), "MUGS5").await;
     assert_eq!(r.body["error"]["code"], "promotion_not_eligible", "{r:?}");
-    let r = apply(&app, &cart, Some(&alice), "x").await;
+    let r = app.apply_promotion(&cart, Some(&alice), "x").await;
     assert_eq!(r.status, 400, "{r:?}");
 
     // Applied: the discount only touches mugs and never exceeds them.
@@ -217,7 +206,7 @@ async fn codes_apply_only_when_they_should_and_say_why_not() {
         )
         .await;
     assert_eq!(r.status, 200);
-    let r = apply(&app, &cart, Some(&alice), "mugs5").await;
+    let r = app.apply_promotion(&cart, Some(&alice), "mugs5").await;
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(r.body["promotion"]["code"], "MUGS5");
     assert_eq!(r.body["promotion"]["applies"], true);
@@ -284,7 +273,7 @@ async fn codes_apply_only_when_they_should_and_say_why_not() {
         json!({"sku": "MUG", "quantity": 1}),
     )
     .await;
-    let r = apply(&app, &cart, Some(&alice), "MUGS5").await;
+    let r = app.apply_promotion(&cart, Some(&alice), "MUGS5").await;
     assert_eq!(r.body["error"]["code"], "promotion_inactive", "{r:?}");
 
     // Terms can change; the use count stays.
@@ -304,7 +293,7 @@ async fn codes_apply_only_when_they_should_and_say_why_not() {
     assert_eq!(r.body["discount"]["percentOff"], 50);
     assert_eq!(r.body["active"], true);
     assert!(r.body.get("minSubtotal").is_none(), "{r:?}");
-    let r = apply(&app, &cart, Some(&alice), "MUGS5").await;
+    let r = app.apply_promotion(&cart, Some(&alice), "MUGS5").await;
     assert_eq!(r.body["discount"]["amount"], 1_400, "{r:?}");
 }
 
@@ -323,7 +312,7 @@ async fn once_per_customer_and_a_failed_order_gives_its_use_back() {
         let app = &app;
         async move {
             let cart = app.cart_with(Some(&token), &[("MUG", 2)]).await;
-            let r = apply(app, &cart, Some(&token), "ONCE").await;
+            let r = app.apply_promotion(&cart, Some(&token), "ONCE").await;
             assert_eq!(r.status, 200, "{r:?}");
             let r = app
                 .checkout(
@@ -356,13 +345,16 @@ async fn once_per_customer_and_a_failed_order_gives_its_use_back() {
     assert_eq!(shipped["status"], "SHIPPED");
     assert_eq!(promotion(&app, "ONCE").await["used"], 1);
     let cart = app.cart_with(Some(&alice), &[("MUG", 2)]).await;
-    let r = apply(&app, &cart, Some(&alice), "ONCE").await;
+    let r = app.apply_promotion(&cart, Some(&alice), "ONCE").await;
     assert_eq!(r.status, 422);
     assert_eq!(r.body["error"]["code"], "promotion_already_used");
     // Another customer still can; cancelling gives the use back once.
     let bob = app.token("bob");
     let cart = app.cart_with(Some(&bob), &[("MUG", 2)]).await;
-    assert_eq!(apply(&app, &cart, Some(&bob), "ONCE").await.status, 200);
+    assert_eq!(
+        app.apply_promotion(&cart, Some(&bob), "ONCE").await.status,
+        200
+    );
     let r = app
         .checkout(
             &cart,
