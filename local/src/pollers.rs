@@ -100,7 +100,14 @@ async fn poll_once(
         let Ok(response) = crate::faults::invocation(worker.name(), invocation).await else {
             // The function died: Lambda deletes nothing, and the whole batch
             // comes back once its visibility timeout has passed.
-            return_soon(app, queue_url, receipts.into_values()).await?;
+            let receipts = receipts.into_values();
+            return_after(
+                app,
+                queue_url,
+                receipts,
+                crate::faults::CRASHED_BATCH_RETURNS_AFTER,
+            )
+            .await?;
             return Ok(());
         };
         for failure in &response.batch_item_failures {
@@ -159,19 +166,4 @@ async fn return_after(
         .await
         .map_err(|e| crate::aws_error("returning messages to the queue", e))?;
     Ok(())
-}
-
-/// A crashed batch: back after the shortened visibility timeout.
-async fn return_soon(
-    app: &App,
-    queue_url: &str,
-    receipts: impl Iterator<Item = String>,
-) -> anyhow::Result<()> {
-    return_after(
-        app,
-        queue_url,
-        receipts,
-        crate::faults::CRASHED_BATCH_RETURNS_AFTER,
-    )
-    .await
 }

@@ -150,6 +150,25 @@ impl App {
     }
 }
 
+/// A scheduled function's whole `main`: each EventBridge invocation runs
+/// `job` once and answers what it returns.
+pub async fn run_scheduled<T: serde::Serialize>(
+    job: impl AsyncFn(&App) -> anyhow::Result<T>,
+) -> Result<(), lambda_runtime::Error> {
+    crate::telemetry::init();
+    let app = App::from_env().await?;
+    let (app, job) = (&app, &job);
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |_event: lambda_runtime::LambdaEvent<serde_json::Value>| async move {
+            let answer = job(app)
+                .await
+                .map_err(|e| lambda_runtime::Error::from(format!("{e:#}")))?;
+            Ok::<_, lambda_runtime::Error>(serde_json::to_value(answer)?)
+        },
+    ))
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

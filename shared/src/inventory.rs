@@ -225,20 +225,13 @@ pub async fn low_stock_report(app: &App) -> anyhow::Result<LowStockReport> {
 /// The scheduled job's whole `main`: each EventBridge invocation runs the
 /// report once.
 pub async fn run_low_stock_report() -> Result<(), lambda_runtime::Error> {
-    crate::telemetry::init();
-    let app = App::from_env().await?;
-    let app = &app;
-    lambda_runtime::run(lambda_runtime::service_fn(
-        move |_event: lambda_runtime::LambdaEvent<serde_json::Value>| async move {
-            let report = low_stock_report(app)
-                .await
-                .map_err(|e| lambda_runtime::Error::from(format!("{e:#}")))?;
-            Ok::<_, lambda_runtime::Error>(serde_json::json!({
-                "generatedAt": report.generated_at,
-                "lowStock": report.items.len(),
-                "outOfStock": report.out_of_stock,
-            }))
-        },
-    ))
+    crate::app::run_scheduled(async |app: &App| {
+        let report = low_stock_report(app).await?;
+        Ok(serde_json::json!({
+            "generatedAt": report.generated_at,
+            "lowStock": report.items.len(),
+            "outOfStock": report.out_of_stock,
+        }))
+    })
     .await
 }

@@ -107,18 +107,7 @@ pub async fn start_stranded_orders(app: &App) -> anyhow::Result<Sweep> {
 /// The scheduled sweeper's whole `main`: each EventBridge invocation runs
 /// one sweep.
 pub async fn run_stranded_order_sweep() -> Result<(), lambda_runtime::Error> {
-    crate::telemetry::init();
-    let app = App::from_env().await?;
-    let app = &app;
-    lambda_runtime::run(lambda_runtime::service_fn(
-        move |_event: lambda_runtime::LambdaEvent<serde_json::Value>| async move {
-            let sweep = start_stranded_orders(app)
-                .await
-                .map_err(|e| lambda_runtime::Error::from(format!("{e:#}")))?;
-            Ok::<_, lambda_runtime::Error>(serde_json::to_value(sweep)?)
-        },
-    ))
-    .await
+    crate::app::run_scheduled(start_stranded_orders).await
 }
 
 /// Reports a step's success with its output.
