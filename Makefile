@@ -22,7 +22,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: report dev test token setup build property bench bench-cost bench-realtime sam-build clean web web-check e2e deploy-web
+.PHONY: report dev test token setup build property bench bench-cost bench-load bench-realtime sam-build clean web web-check e2e deploy-web
 
 ## dev: start the whole service locally on the emulator, with the storefront and the admin dashboard (Ctrl-C stops it)
 dev: $(STAMP) web
@@ -105,6 +105,8 @@ build: $(STAMP)
 # the code-generation flags .cargo/config.toml gives the arm64 packages.
 BENCH_TARGET := x86_64-unknown-linux-gnu
 BENCH_FLAGS := target.$(BENCH_TARGET).rustflags=["-C", "force-unwind-tables=no", "-C", "relocation-model=static"]
+# Where cargo puts release binaries (CARGO_TARGET_DIR when a build shares one).
+RELEASE_DIR := $(or $(CARGO_TARGET_DIR),target)/release
 
 ## bench: cold start, init CPU, warm CPU per invoke and memory of release binaries on this machine (prints figures)
 bench: $(STAMP)
@@ -112,12 +114,18 @@ bench: $(STAMP)
 	cargo build --release -p local --bin bench-cold-start
 	target/release/bench-cold-start target/$(BENCH_TARGET)/release 20
 	$(MAKE) --no-print-directory bench-cost
+	$(MAKE) --no-print-directory bench-load
 	$(MAKE) --no-print-directory bench-realtime
 
 ## bench-cost: what 1,000 orders cost at AWS list prices, by component, counted over 50 orders from cart to delivery on the local stack
 bench-cost: $(STAMP)
 	cargo build --release -p local --bin bench-cost
 	target/release/bench-cost 50 4
+
+## bench-load: 1,000 checkouts by 200 concurrent customers on the local stack (latency, throughput, answers by status), then every order final and the stock and money invariants; fails on a 5xx, a lost order or a violation
+bench-load: $(STAMP)
+	cargo build --release -p local --bin bench-load
+	$(RELEASE_DIR)/bench-load 1000 200
 
 ## bench-realtime: latency from an order's status write to a WebSocket client, over 100 orders on the local stack
 bench-realtime: $(STAMP)

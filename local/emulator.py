@@ -11,6 +11,7 @@ The process exits when its parent does (``--parent-pid``), so a test run or
 """
 
 import argparse
+import copy
 import os
 import signal
 import sys
@@ -44,6 +45,105 @@ def keep_task_failure_cause():
 
 
 keep_task_failure_cause()
+
+
+def bound_dynamodb_transactions():
+    """moto 5.2.5 keeps every model instance it creates (for
+    /moto-api/data.json), and TransactWriteItems backs up every table it
+    touches with a deep copy, all items and the whole stream, before it
+    writes, inside the DynamoDB lock. So each transaction cost more than
+    the one before, and the copies stayed in memory: under load the stack
+    slowed and grew with every order.
+
+    Here DynamoDB's models are not tracked (data.json is read for SES
+    only), and a transaction backs up only the items it names: each one's
+    prior version (or its absence), and the length of each table's stream.
+    When the transaction is cancelled, those items are put back as they
+    were and the stream records it added are removed, so the tables and
+    streams end exactly as moto's whole-table restore left them."""
+    from moto.core.common_models import BaseModel
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    tracked_new = BaseModel.__new__
+
+    def new(cls, *args, **kwargs):
+        if cls.__module__.startswith("moto.dynamodb."):
+            return object.__new__(cls)
+        return tracked_new(cls, *args, **kwargs)
+
+    BaseModel.__new__ = new
+
+    in_transaction = threading.local()
+
+    def table_deepcopy(self, memo):
+        # moto's own backup inside a transaction: the table itself, which
+        # the item-level undo below restores.
+        if getattr(in_transaction, "on", False):
+            return self
+        clone = object.__new__(type(self))
+        memo[id(self)] = clone
+        for name, value in self.__dict__.items():
+            clone.__dict__[name] = copy.deepcopy(value, memo)
+        return clone
+
+    Table.__deepcopy__ = table_deepcopy
+    transact = DynamoDBBackend.transact_write_items
+
+    def named_item(backend, entry):
+        """The table, key and prior version of the item a transaction entry
+        names, or None when moto will refuse the entry anyway."""
+        try:
+            ((_, op),) = entry.items()
+            table = backend.tables[op["TableName"]]
+            attrs = op["Item"] if "Item" in op else op["Key"]
+            hash_value = DynamoType(attrs[table.hash_key_attr])
+            range_value = None
+            if table.range_key_attr is not None:
+                range_value = DynamoType(attrs[table.range_key_attr])
+            prior = table.get_item(hash_value, range_value)
+        except Exception:
+            return None
+        return table, hash_value, range_value, copy.deepcopy(prior)
+
+    def restore(table, hash_value, range_value, prior):
+        if range_value is not None:
+            if prior is None:
+                table.items[hash_value].pop(range_value, None)
+                if not table.items[hash_value]:
+                    del table.items[hash_value]
+            else:
+                table.items[hash_value][range_value] = prior
+        elif prior is None:
+            table.items.pop(hash_value, None)
+        else:
+            table.items[hash_value] = prior
+
+    def transact_write_items(self, transact_items):
+        named = [named_item(self, entry) for entry in transact_items]
+        streams = [
+            (table.stream_shard, len(table.stream_shard.items))
+            for table in self.tables.values()
+            if table.stream_shard is not None
+        ]
+        in_transaction.on = True
+        try:
+            return transact(self, transact_items)
+        except Exception:
+            for backup in reversed(named):
+                if backup is not None:
+                    restore(*backup)
+            for shard, length in streams:
+                del shard.items[length:]
+            raise
+        finally:
+            in_transaction.on = False
+
+    DynamoDBBackend.transact_write_items = transact_write_items
+
+
+bound_dynamodb_transactions()
 
 # EMULATOR_SERIALISE=0 turns the lock off, to show the oversell it prevents.
 SERIALISE = os.environ.get("EMULATOR_SERIALISE", "1") != "0"

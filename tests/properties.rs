@@ -643,6 +643,21 @@ impl Case<'_> {
                 }
             }
         }
+        // The invariants `bench-load` checks after its run, read from the
+        // tables: status histories, stock states, totals, carts, and the
+        // gateway's ledger against each order's payment record.
+        let invariants = local::invariants::check(
+            &self.app.store(),
+            Some(&self.app.stack.payments),
+            &local::invariants::Expected::default(),
+        )
+        .await
+        .map_err(|e| format!("{e:#}"))?;
+        for invariant in invariants.iter().filter(|i| !i.holds()) {
+            for violation in &invariant.violations {
+                violations.push(format!("{}: {violation}", invariant.name));
+            }
+        }
         if violations.is_empty() {
             Ok(())
         } else {

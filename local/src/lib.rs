@@ -7,6 +7,7 @@ pub mod bench;
 pub mod faults;
 pub mod gateway;
 pub mod identity;
+pub mod invariants;
 pub mod metering;
 pub mod oidc;
 pub mod pollers;
