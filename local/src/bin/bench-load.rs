@@ -609,6 +609,8 @@ async fn execution_story(sfn: &aws_sdk_sfn::Client, arn: &str) -> anyhow::Result
         .into_paginator()
         .items()
         .send();
+    let said =
+        |what: &str, error: Option<&str>| Some(format!("[{what}: {}]", error.unwrap_or_default()));
     let mut story = Vec::new();
     while let Some(event) = events.next().await {
         let event = event?;
@@ -616,27 +618,20 @@ async fn execution_story(sfn: &aws_sdk_sfn::Client, arn: &str) -> anyhow::Result
             Event::TaskStateEntered | Event::ChoiceStateEntered | Event::FailStateEntered => event
                 .state_entered_event_details()
                 .map(|d| d.name().to_string()),
-            Event::TaskTimedOut => Some(format!(
-                "[timed out: {}]",
-                event
-                    .task_timed_out_event_details()
-                    .and_then(|d| d.error())
-                    .unwrap_or_default()
-            )),
-            Event::TaskFailed => Some(format!(
-                "[failed: {}]",
-                event
-                    .task_failed_event_details()
-                    .and_then(|d| d.error())
-                    .unwrap_or_default()
-            )),
-            Event::ExecutionFailed => Some(format!(
-                "[execution failed: {}]",
+            Event::TaskTimedOut => said(
+                "timed out",
+                event.task_timed_out_event_details().and_then(|d| d.error()),
+            ),
+            Event::TaskFailed => said(
+                "failed",
+                event.task_failed_event_details().and_then(|d| d.error()),
+            ),
+            Event::ExecutionFailed => said(
+                "execution failed",
                 event
                     .execution_failed_event_details()
-                    .and_then(|d| d.error())
-                    .unwrap_or_default()
-            )),
+                    .and_then(|d| d.error()),
+            ),
             _ => None,
         };
         story.extend(step);
