@@ -105,14 +105,14 @@ build: $(STAMP)
 # the code-generation flags .cargo/config.toml gives the arm64 packages.
 BENCH_TARGET := x86_64-unknown-linux-gnu
 BENCH_FLAGS := target.$(BENCH_TARGET).rustflags=["-C", "force-unwind-tables=no", "-C", "relocation-model=static"]
-# Where cargo puts release binaries (CARGO_TARGET_DIR when a build shares one).
-RELEASE_DIR := $(or $(CARGO_TARGET_DIR),target)/release
+# Where cargo puts what it builds (CARGO_TARGET_DIR when a build shares one).
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
 ## bench: cold start, init CPU, warm CPU per invoke and memory of release binaries on this machine (prints figures)
 bench: $(STAMP)
 	cargo build --release -p functions --target $(BENCH_TARGET) --config '$(BENCH_FLAGS)'
 	cargo build --release -p local --bin bench-cold-start
-	target/release/bench-cold-start target/$(BENCH_TARGET)/release 20
+	$(TARGET_DIR)/release/bench-cold-start $(TARGET_DIR)/$(BENCH_TARGET)/release 20
 	$(MAKE) --no-print-directory bench-cost
 	$(MAKE) --no-print-directory bench-load
 	$(MAKE) --no-print-directory bench-realtime
@@ -120,17 +120,17 @@ bench: $(STAMP)
 ## bench-cost: what 1,000 orders cost at AWS list prices, by component, counted over 50 orders from cart to delivery on the local stack
 bench-cost: $(STAMP)
 	cargo build --release -p local --bin bench-cost
-	target/release/bench-cost 50 4
+	$(TARGET_DIR)/release/bench-cost 50 4
 
 ## bench-load: 1,000 checkouts by 200 concurrent customers on the local stack (latency, throughput, answers by status), then every order final and the stock and money invariants; fails on a 5xx, a lost order or a violation
 bench-load: $(STAMP)
 	cargo build --release -p local --bin bench-load
-	$(RELEASE_DIR)/bench-load 1000 200
+	$(TARGET_DIR)/release/bench-load 1000 200
 
 ## bench-realtime: latency from an order's status write to a WebSocket client, over 100 orders on the local stack
 bench-realtime: $(STAMP)
 	cargo build --release -p local --bin bench-realtime
-	target/release/bench-realtime 100
+	$(TARGET_DIR)/release/bench-realtime 100
 
 ## deploy-web: upload the built storefront and dashboard with their config.json to a deployed stack (STACK=<name>; STRIPE_PUBLISHABLE_KEY=pk_… when the stack charges through Stripe; AWS CLI)
 deploy-web: web

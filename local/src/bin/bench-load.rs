@@ -281,6 +281,53 @@ fn order_id(reply: &Reply) -> Option<String> {
         .flatten()
 }
 
+/// Creates the cart (recorded in `done`) and adds `lines`, counting those
+/// refused for stock; the cart's id, or what went wrong.
+async fn fill_cart(
+    api: &Api,
+    token: &str,
+    lines: Vec<(&str, u32)>,
+    done: &mut Checkout,
+) -> Result<String, String> {
+    let failed = |e: anyhow::Error| format!("{e:#}");
+    let r = api
+        .post("POST /carts", "/carts", token, None, None)
+        .await
+        .map_err(failed)?;
+    if r.status != 201 {
+        return Err(format!("creating a cart: {} {}", r.status, r.body));
+    }
+    let cart = r.body["cartId"]
+        .as_str()
+        .ok_or_else(|| format!("a cart without an id: {}", r.body))?
+        .to_string();
+    done.cart = Some(cart.clone());
+    let mut added = 0;
+    for (sku, quantity) in lines {
+        let body = json!({"sku": sku, "quantity": quantity});
+        let r = api
+            .post(
+                "POST /carts/{id}/items",
+                &format!("/carts/{cart}/items"),
+                token,
+                Some(&body),
+                None,
+            )
+            .await
+            .map_err(failed)?;
+        match r.status {
+            200 => added += 1,
+            // Not that many left: the shopper goes on without it.
+            409 if r.code() == "insufficient_stock" => done.lines_refused += 1,
+            _ => return Err(format!("adding {sku}: {} {}", r.status, r.body)),
+        }
+    }
+    if added == 0 {
+        return Err("no line could be added".into());
+    }
+    Ok(cart)
+}
+
 /// One customer's checkout number `n`: cart, lines, checkout.
 async fn checkout(api: &Api, customer: &Customer, n: usize, seed: u64) -> Checkout {
     let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(1_000_003).wrapping_add(n as u64));
@@ -304,54 +351,13 @@ async fn checkout(api: &Api, customer: &Customer, n: usize, seed: u64) -> Checko
         lines_refused: 0,
     };
     let token = &customer.token;
-    let cart = match api.post("POST /carts", "/carts", token, None, None).await {
-        Ok(r) if r.status == 201 => match r.body["cartId"].as_str() {
-            Some(id) => id.to_string(),
-            None => {
-                done.outcome = Outcome::Failed(format!("a cart without an id: {}", r.body));
-                return done;
-            }
-        },
-        Ok(r) => {
-            done.outcome = Outcome::Failed(format!("creating a cart: {} {}", r.status, r.body));
-            return done;
-        }
-        Err(e) => {
-            done.outcome = Outcome::Failed(format!("{e:#}"));
+    let cart = match fill_cart(api, token, lines, &mut done).await {
+        Ok(cart) => cart,
+        Err(why) => {
+            done.outcome = Outcome::Failed(why);
             return done;
         }
     };
-    done.cart = Some(cart.clone());
-    let mut added = 0;
-    for (sku, quantity) in lines {
-        let body = json!({"sku": sku, "quantity": quantity});
-        match api
-            .post(
-                "POST /carts/{id}/items",
-                &format!("/carts/{cart}/items"),
-                token,
-                Some(&body),
-                None,
-            )
-            .await
-        {
-            Ok(r) if r.status == 200 => added += 1,
-            // Not that many left: the shopper goes on without it.
-            Ok(r) if r.status == 409 && r.code() == "insufficient_stock" => done.lines_refused += 1,
-            Ok(r) => {
-                done.outcome = Outcome::Failed(format!("adding {sku}: {} {}", r.status, r.body));
-                return done;
-            }
-            Err(e) => {
-                done.outcome = Outcome::Failed(format!("{e:#}"));
-                return done;
-            }
-        }
-    }
-    if added == 0 {
-        done.outcome = Outcome::Failed("no line could be added".into());
-        return done;
-    }
     let body = json!({
         "customer": {"name": "Load Tester", "email": customer.email, "phone": "+15555550100"},
         "shippingAddress": {"line1": "1 Main St", "city": "Springfield", "region": "IL", "postalCode": "62701", "country": "US"},
